@@ -1,0 +1,158 @@
+// Package gates evaluates a scenario's gates — conditions such as
+// `e2e.p99 < 50ms` or `produce.rate >= 45000/s` — against a run's result.
+// The scenario parser has already checked each gate's metric and unit; this
+// package looks the metric up in the result and compares.
+package gates
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/kbench/kbench/results"
+	"github.com/kbench/kbench/scenarios"
+)
+
+// Evaluate judges every gate against r, stores the outcomes in r.Gates and
+// returns them. A gate whose metric has no data (e.g. e2e latency when no
+// consumer ran) fails with a reason rather than passing silently.
+func Evaluate(r *results.Result, gs []scenarios.Gate) []results.GateOutcome {
+	out := make([]results.GateOutcome, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, evaluate(r, g))
+	}
+	r.Gates = out
+	return out
+}
+
+func evaluate(r *results.Result, g scenarios.Gate) results.GateOutcome {
+	o := results.GateOutcome{Expr: g.Expr, Threshold: g.Threshold}
+	unit := scenarios.Metrics[g.Metric]
+	v, err := Value(r, g.Metric)
+	if err != nil {
+		o.Reason = err.Error()
+		o.Display = "n/a"
+		return o
+	}
+	o.Value = v
+	o.Display = Format(unit, v)
+	o.Passed = compare(v, g.Op, g.Threshold)
+	if !o.Passed {
+		o.Reason = fmt.Sprintf("%s is %s, which is not %s %s", g.Metric, o.Display, g.Op, Format(unit, g.Threshold))
+	}
+	return o
+}
+
+func compare(v float64, op scenarios.Op, t float64) bool {
+	switch op {
+	case scenarios.OpLT:
+		return v < t
+	case scenarios.OpLE:
+		return v <= t
+	case scenarios.OpGT:
+		return v > t
+	case scenarios.OpGE:
+		return v >= t
+	case scenarios.OpEQ:
+		return v == t
+	case scenarios.OpNE:
+		return v != t
+	}
+	return false
+}
+
+// Value returns a catalog metric's value from r in the metric's base unit
+// (see scenarios.Metrics). It fails for unknown metrics and for latency
+// metrics with no samples.
+func Value(r *results.Result, metric string) (float64, error) {
+	switch metric {
+	case "produce.sent":
+		return float64(r.Produce.Sent), nil
+	case "produce.acked":
+		return float64(r.Produce.Acked), nil
+	case "produce.errors":
+		return float64(r.Produce.Errors), nil
+	case "produce.error_rate":
+		if r.Produce.Sent == 0 {
+			return 0, nil
+		}
+		return float64(r.Produce.Errors) / float64(r.Produce.Sent), nil
+	case "produce.behind":
+		return float64(r.Produce.Behind), nil
+	case "produce.rate":
+		return r.Produce.Rate, nil
+	case "produce.throughput":
+		return r.Produce.Throughput, nil
+	case "consume.records":
+		return float64(r.Consume.Records), nil
+	case "consume.missing":
+		if r.Consume.Missing < 0 {
+			return 0, fmt.Errorf("consume.missing needs a consumer on every produced topic")
+		}
+		return float64(r.Consume.Missing), nil
+	case "consume.rate":
+		return r.Consume.Rate, nil
+	case "consume.throughput":
+		return r.Consume.Throughput, nil
+	}
+	hist, stat, ok := splitLatency(metric)
+	if !ok {
+		return 0, fmt.Errorf("unknown metric %q", metric)
+	}
+	var l results.Latency
+	switch hist {
+	case "produce":
+		l = r.Produce.Latency
+	case "produce.raw":
+		l = r.Produce.LatencyRaw
+	case "e2e":
+		l = r.Consume.E2E
+	case "e2e.raw":
+		l = r.Consume.E2ERaw
+	}
+	if l.Count == 0 {
+		what := "acknowledged records"
+		if strings.HasPrefix(hist, "e2e") {
+			what = "consumed records (does the scenario have consumers?)"
+		}
+		return 0, fmt.Errorf("%s has no samples: no %s in the measured window", metric, what)
+	}
+	v, ok := l.Stat(stat)
+	if !ok {
+		return 0, fmt.Errorf("unknown metric %q", metric)
+	}
+	return v, nil
+}
+
+// splitLatency splits "e2e.raw.p99" into ("e2e.raw", "p99").
+func splitLatency(metric string) (hist, stat string, ok bool) {
+	i := strings.LastIndexByte(metric, '.')
+	if i < 0 {
+		return "", "", false
+	}
+	hist, stat = metric[:i], metric[i+1:]
+	switch hist {
+	case "produce", "produce.raw", "e2e", "e2e.raw":
+		return hist, stat, true
+	}
+	return "", "", false
+}
+
+// Format renders a value given in a unit's base unit for people: 12.3ms,
+// 45.0k/s, 10.5MB/s, 1234, 0.50%.
+func Format(u scenarios.Unit, v float64) string {
+	switch u {
+	case scenarios.UnitDuration:
+		return results.FormatDuration(v)
+	case scenarios.UnitRate:
+		return results.FormatRate(v) + "/s"
+	case scenarios.UnitByteRate:
+		return results.FormatBytes(v) + "/s"
+	case scenarios.UnitRatio:
+		return fmt.Sprintf("%.2f%%", v*100)
+	}
+	if v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%g", v)
+}

@@ -1,0 +1,128 @@
+// Package report renders a run's result for people and tools: the text
+// summary, the live progress line, and the result directory (result.json,
+// .hgrm percentile files, and the interval log written during the run).
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kbench/kbench/results"
+)
+
+// Text writes the human-readable summary of r to w.
+func Text(w io.Writer, r *results.Result) error {
+	var b strings.Builder
+	elapsed := r.End.Sub(r.Start).Round(100 * time.Millisecond)
+	fmt.Fprintf(&b, "kbench %s: %s in %v\n", r.Scenario, r.Status, elapsed)
+	if r.Error != "" {
+		fmt.Fprintf(&b, "error: %s\n", r.Error)
+	}
+	fmt.Fprintf(&b, "cluster: %s\n", r.Cluster.Description)
+	fmt.Fprintf(&b, "run %s: duration %gs, warmup %gs, measured window %.1fs\n\n",
+		r.RunID, r.DurationS, r.WarmupS, r.MeasuredS)
+
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "PRODUCE\tsent\tacked\terrors\tbehind\tunsent\trate\ttarget\tthroughput\t")
+	rows := r.Producers
+	if len(rows) > 1 {
+		total := r.Produce
+		total.Name = "total"
+		rows = append(append([]results.Produce(nil), rows...), total)
+	}
+	for _, p := range rows {
+		target := "max"
+		if p.TargetRate > 0 {
+			target = results.FormatRate(p.TargetRate) + "/s"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s/s\t%s\t%s/s\t\n", p.Name, p.Sent, p.Acked, p.Errors,
+			p.Behind, p.Unsent, results.FormatRate(p.Rate), target, results.FormatBytes(p.Throughput))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for k, v := range r.Produce.ErrorKinds {
+		fmt.Fprintf(&b, "  error x%d: %s\n", v, k)
+	}
+
+	b.WriteString("\n")
+	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "LATENCY\tp50\tp90\tp99\tp99.9\tmax\tcount\t")
+	for _, row := range []struct {
+		name string
+		l    results.Latency
+	}{
+		{"produce", r.Produce.Latency},
+		{"produce raw", r.Produce.LatencyRaw},
+		{"end-to-end", r.Consume.E2E},
+		{"end-to-end raw", r.Consume.E2ERaw},
+	} {
+		if row.l.Count == 0 {
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t0\t\n", row.name)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", row.name, us(row.l.P50US), us(row.l.P90US),
+			us(row.l.P99US), us(row.l.P999US), us(row.l.MaxUS), row.l.Count)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	b.WriteString("  (produce = ack time, end-to-end = consume time; measured from the intended send time,\n" +
+		"   which counts time a record waited behind a slow system; raw = from the actual send time)\n\n")
+
+	missing := "n/a (not every produced topic has consumers)"
+	if r.Consume.Missing >= 0 {
+		missing = fmt.Sprint(r.Consume.Missing)
+	}
+	fmt.Fprintf(&b, "CONSUME  records %d  rate %s/s  throughput %s/s  missing %d  foreign %d\n",
+		r.Consume.Records, results.FormatRate(r.Consume.Rate), results.FormatBytes(r.Consume.Throughput),
+		r.Consume.Missing, r.Consume.Foreign)
+	if r.Consume.Missing < 0 {
+		fmt.Fprintf(&b, "  missing: %s\n", missing)
+	}
+
+	if len(r.Gates) > 0 {
+		b.WriteString("\nGATES\n")
+		for _, g := range r.Gates {
+			verdict := "PASS"
+			if !g.Passed {
+				verdict = "FAIL"
+			}
+			fmt.Fprintf(&b, "  %s  %s  (%s)\n", verdict, g.Expr, g.Display)
+			if g.Reason != "" && !g.Passed {
+				fmt.Fprintf(&b, "        %s\n", g.Reason)
+			}
+		}
+	}
+	if len(r.Notes) > 0 {
+		b.WriteString("\nNOTES\n")
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "  - %s\n", n)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func us(v int64) string { return results.FormatDuration(float64(v) * 1000) }
+
+// ProgressLine renders one live progress line.
+func ProgressLine(p results.Progress) string {
+	target := "max"
+	if p.TargetRate > 0 {
+		target = results.FormatRate(p.TargetRate) + "/s"
+	}
+	line := fmt.Sprintf("[%5.1fs] produce %s/s (target %s) acked %d errors %d behind %d | consume %s/s",
+		p.Elapsed.Seconds(), results.FormatRate(p.AckRate), target, p.Acked, p.Errors, p.Behind,
+		results.FormatRate(p.ConsumeRate))
+	if p.ProduceP99 > 0 {
+		line += " | p99 produce " + results.FormatDuration(float64(p.ProduceP99))
+	}
+	if p.E2EP99 > 0 {
+		line += " e2e " + results.FormatDuration(float64(p.E2EP99))
+	}
+	return line
+}

@@ -1,0 +1,592 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// BehindThreshold is how late a send may be, against its intended time,
+// before the record counts as sent behind schedule.
+const BehindThreshold = 5 * time.Millisecond
+
+// maxErrorKinds bounds the distinct error messages kept per producer.
+const maxErrorKinds = 32
+
+// Collector accumulates a run's measurements. The runner creates one per
+// run, registers producers and consumers, feeds their shards from any
+// goroutine, calls Tick once per report interval, and Finish once at the end.
+//
+// Producer and consumer shards are owned by one producer or consumer
+// instance each, so recording never contends across instances; Tick merges
+// the shards' interval histograms into the run totals.
+type Collector struct {
+	start     time.Time
+	warmupEnd int64 // Unix ns; records intended earlier are not measured
+
+	mu        sync.Mutex // guards everything below
+	producers []*producerGroup
+	consumers []*consumerGroup
+	lastTick  time.Time
+	timeline  []Interval
+	logw      *hdrhistogram.HistogramLogWriter
+	logErr    error
+	// interval aggregates, reused each tick
+	ivProd, ivProdRaw, ivE2E, ivE2ERaw *hdrhistogram.Histogram
+	// run totals
+	prod, prodRaw, e2e, e2eRaw *hdrhistogram.Histogram
+	prev                       counts
+}
+
+// counts is a snapshot of the run's cumulative counters.
+type counts struct {
+	sent, acked, ackedBytes, errors, consumed, consumedBytes int64
+}
+
+// NewCollector starts collecting for a run that starts at start and whose
+// first warmup is not measured. If intervalLog is not nil, an HdrHistogram
+// interval log (tags produce, produce-raw, e2e, e2e-raw) is written to it
+// at each Tick; the caller closes it after Finish.
+func NewCollector(start time.Time, warmup time.Duration, intervalLog io.Writer) *Collector {
+	c := &Collector{
+		start:     start,
+		warmupEnd: start.Add(warmup).UnixNano(),
+		lastTick:  start,
+		ivProd:    NewHistogram(), ivProdRaw: NewHistogram(),
+		ivE2E: NewHistogram(), ivE2ERaw: NewHistogram(),
+		prod: NewHistogram(), prodRaw: NewHistogram(),
+		e2e: NewHistogram(), e2eRaw: NewHistogram(),
+	}
+	if intervalLog != nil {
+		c.logw = hdrhistogram.NewHistogramLogWriter(intervalLog)
+		startMs := start.UnixMilli()
+		c.logw.SetBaseTime(startMs)
+		c.logErr = firstErr(
+			c.logw.OutputLogFormatVersion(),
+			c.logw.OutputComment("kbench interval log: latencies in nanoseconds, max column in milliseconds"),
+			c.logw.OutputStartTime(startMs),
+			c.logw.OutputBaseTime(startMs),
+			c.logw.OutputLegend(),
+		)
+	}
+	return c
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ProducerInfo describes one scenario producer to the collector.
+type ProducerInfo struct {
+	Name      string
+	Topic     string
+	Instances int
+	// Rate is the producer's summed target rate at an offset from the run
+	// start (records/s); nil or +Inf means unlimited.
+	Rate func(at time.Duration) float64
+	// Expected is the number of records the profile intends over [0, d);
+	// nil means unlimited.
+	Expected func(d time.Duration) float64
+}
+
+type producerGroup struct {
+	info          ProducerInfo
+	shards        []*ProducerShard
+	hist, histRaw *hdrhistogram.Histogram
+}
+
+type consumerGroup struct {
+	name, topic, group string
+	instances          int
+	shards             []*ConsumerShard
+}
+
+// AddProducer registers a producer and returns one shard per instance.
+func (c *Collector) AddProducer(info ProducerInfo) []*ProducerShard {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g := &producerGroup{info: info, hist: NewHistogram(), histRaw: NewHistogram()}
+	for range info.Instances {
+		g.shards = append(g.shards, &ProducerShard{
+			warmupEnd: c.warmupEnd,
+			lat:       NewHistogram(), raw: NewHistogram(),
+		})
+	}
+	c.producers = append(c.producers, g)
+	return g.shards
+}
+
+// AddConsumer registers a consumer (one group) and returns one shard per
+// instance.
+func (c *Collector) AddConsumer(name, topic, group string, instances int) []*ConsumerShard {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g := &consumerGroup{name: name, topic: topic, group: group, instances: instances}
+	for range instances {
+		g.shards = append(g.shards, &ConsumerShard{
+			warmupEnd: c.warmupEnd,
+			e2e:       NewHistogram(), raw: NewHistogram(),
+		})
+	}
+	c.consumers = append(c.consumers, g)
+	return g.shards
+}
+
+// ProducerShard records one producer instance's sends and acknowledgements.
+// Sent and Unsent are called by the sending goroutine, Acked and Failed by
+// the client's promise goroutine; both may run concurrently.
+type ProducerShard struct {
+	warmupEnd int64
+
+	sent, acked, errors, behind, unsent, bytes atomic.Int64
+	measuredAcked, measuredBytes               atomic.Int64
+	maxLag                                     atomic.Int64
+
+	mu       sync.Mutex // guards lat, raw and errKinds
+	lat, raw *hdrhistogram.Histogram
+	errKinds map[string]int64
+}
+
+// Sent records that a record intended at intended (Unix ns) was handed to
+// the client at sent (Unix ns).
+func (s *ProducerShard) Sent(intended, sent int64) {
+	s.sent.Add(1)
+	lag := sent - intended
+	if lag > int64(BehindThreshold) {
+		s.behind.Add(1)
+	}
+	if lag > s.maxLag.Load() {
+		s.maxLag.Store(lag) // single writer: the sending goroutine
+	}
+}
+
+// Unsent records n records the profile intended that were never sent.
+func (s *ProducerShard) Unsent(n int64) { s.unsent.Add(n) }
+
+// Acked records an acknowledgement at ack (Unix ns) of a record of size
+// bytes intended at intended and sent at sent.
+func (s *ProducerShard) Acked(intended, sent, ack int64, size int) {
+	s.acked.Add(1)
+	s.bytes.Add(int64(size))
+	if intended < s.warmupEnd {
+		return
+	}
+	s.measuredAcked.Add(1)
+	s.measuredBytes.Add(int64(size))
+	s.mu.Lock()
+	record(s.lat, ack-intended)
+	record(s.raw, ack-sent)
+	s.mu.Unlock()
+}
+
+// Failed records a record whose produce failed with err.
+func (s *ProducerShard) Failed(err error) {
+	s.errors.Add(1)
+	msg := err.Error()
+	s.mu.Lock()
+	if s.errKinds == nil {
+		s.errKinds = make(map[string]int64)
+	}
+	if _, ok := s.errKinds[msg]; ok || len(s.errKinds) < maxErrorKinds {
+		s.errKinds[msg]++
+	} else {
+		s.errKinds["other errors"]++
+	}
+	s.mu.Unlock()
+}
+
+// ConsumerShard records one consumer instance's records. It is used by one
+// goroutine at a time.
+type ConsumerShard struct {
+	warmupEnd int64
+
+	records, bytes, foreign       atomic.Int64
+	measuredRecords, measuredByte atomic.Int64
+
+	mu       sync.Mutex // guards e2e and raw
+	e2e, raw *hdrhistogram.Histogram
+}
+
+// Consumed records a record of this run, of size bytes, intended at
+// intended and sent at sent, consumed at now (all Unix ns).
+func (s *ConsumerShard) Consumed(intended, sent, now int64, size int) {
+	s.records.Add(1)
+	s.bytes.Add(int64(size))
+	if intended < s.warmupEnd {
+		return
+	}
+	s.measuredRecords.Add(1)
+	s.measuredByte.Add(int64(size))
+	s.mu.Lock()
+	record(s.e2e, now-intended)
+	record(s.raw, now-sent)
+	s.mu.Unlock()
+}
+
+// Foreign records a consumed record that does not belong to this run.
+func (s *ConsumerShard) Foreign() { s.foreign.Add(1) }
+
+// Progress is a live view of the run, returned by Tick.
+type Progress struct {
+	// Elapsed is the time since the run start.
+	Elapsed time.Duration
+	// TargetRate is the summed target rate now (0 when unlimited).
+	TargetRate float64
+	// SendRate, AckRate and ConsumeRate are the last interval's rates.
+	SendRate, AckRate, ConsumeRate float64
+	// Acked, Errors, Behind and Consumed are run totals.
+	Acked, Errors, Behind, Consumed int64
+	// ProduceP99 and E2EP99 are corrected 99th percentiles so far.
+	ProduceP99, E2EP99 time.Duration
+}
+
+func (c *Collector) totals() counts {
+	var t counts
+	for _, g := range c.producers {
+		for _, s := range g.shards {
+			t.sent += s.sent.Load()
+			t.acked += s.acked.Load()
+			t.ackedBytes += s.bytes.Load()
+			t.errors += s.errors.Load()
+		}
+	}
+	for _, g := range c.consumers {
+		for _, s := range g.shards {
+			t.consumed += s.records.Load()
+			t.consumedBytes += s.bytes.Load()
+		}
+	}
+	return t
+}
+
+// Tick closes the current interval at now: it merges the shards' interval
+// histograms into the totals, appends a timeline entry, writes the interval
+// log, and returns the progress so far.
+func (c *Collector) Tick(now time.Time) Progress {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	from := c.lastTick
+	if !now.After(from) {
+		now = from.Add(time.Millisecond)
+	}
+	c.lastTick = now
+	for _, h := range []*hdrhistogram.Histogram{c.ivProd, c.ivProdRaw, c.ivE2E, c.ivE2ERaw} {
+		h.Reset()
+	}
+	for _, g := range c.producers {
+		for _, s := range g.shards {
+			s.mu.Lock()
+			c.ivProd.Merge(s.lat)
+			c.ivProdRaw.Merge(s.raw)
+			g.hist.Merge(s.lat)
+			g.histRaw.Merge(s.raw)
+			s.lat.Reset()
+			s.raw.Reset()
+			s.mu.Unlock()
+		}
+	}
+	for _, g := range c.consumers {
+		for _, s := range g.shards {
+			s.mu.Lock()
+			c.ivE2E.Merge(s.e2e)
+			c.ivE2ERaw.Merge(s.raw)
+			s.e2e.Reset()
+			s.raw.Reset()
+			s.mu.Unlock()
+		}
+	}
+	c.prod.Merge(c.ivProd)
+	c.prodRaw.Merge(c.ivProdRaw)
+	c.e2e.Merge(c.ivE2E)
+	c.e2eRaw.Merge(c.ivE2ERaw)
+	c.writeLog(from, now)
+
+	t := c.totals()
+	d := now.Sub(from).Seconds()
+	at := from.Sub(c.start)
+	iv := Interval{
+		StartS:        at.Seconds(),
+		LengthS:       d,
+		TargetRate:    c.targetRate(at),
+		Sent:          t.sent - c.prev.sent,
+		Acked:         t.acked - c.prev.acked,
+		AckedBytes:    t.ackedBytes - c.prev.ackedBytes,
+		Errors:        t.errors - c.prev.errors,
+		Consumed:      t.consumed - c.prev.consumed,
+		ConsumedBytes: t.consumedBytes - c.prev.consumedBytes,
+		ProduceP99US:  c.ivProd.ValueAtPercentile(99) / 1000,
+		E2EP99US:      c.ivE2E.ValueAtPercentile(99) / 1000,
+	}
+	c.prev = t
+	c.timeline = append(c.timeline, iv)
+	var behind int64
+	for _, g := range c.producers {
+		for _, s := range g.shards {
+			behind += s.behind.Load()
+		}
+	}
+	return Progress{
+		Elapsed:     now.Sub(c.start),
+		TargetRate:  c.targetRate(now.Sub(c.start)),
+		SendRate:    float64(iv.Sent) / d,
+		AckRate:     float64(iv.Acked) / d,
+		ConsumeRate: float64(iv.Consumed) / d,
+		Acked:       t.acked,
+		Errors:      t.errors,
+		Behind:      behind,
+		Consumed:    t.consumed,
+		ProduceP99:  time.Duration(c.prod.ValueAtPercentile(99)),
+		E2EP99:      time.Duration(c.e2e.ValueAtPercentile(99)),
+	}
+}
+
+func (c *Collector) writeLog(from, to time.Time) {
+	if c.logw == nil || c.logErr != nil {
+		return
+	}
+	for _, e := range []struct {
+		tag string
+		h   *hdrhistogram.Histogram
+	}{{"produce", c.ivProd}, {"produce-raw", c.ivProdRaw}, {"e2e", c.ivE2E}, {"e2e-raw", c.ivE2ERaw}} {
+		if e.h.TotalCount() == 0 {
+			continue
+		}
+		e.h.SetTag(e.tag)
+		e.h.SetStartTimeMs(from.UnixMilli())
+		e.h.SetEndTimeMs(to.UnixMilli())
+		if err := c.logw.OutputIntervalHistogram(e.h); err != nil {
+			c.logErr = err
+			return
+		}
+	}
+}
+
+// targetRate sums the producers' target rates at offset at; 0 if any is
+// unlimited.
+func (c *Collector) targetRate(at time.Duration) float64 {
+	var sum float64
+	for _, g := range c.producers {
+		if g.info.Rate == nil {
+			return 0
+		}
+		r := g.info.Rate(at)
+		if r > 1e300 {
+			return 0
+		}
+		sum += r
+	}
+	return sum
+}
+
+// Drained reports whether every consumer group has consumed at least as
+// many records of this run as were acknowledged on its topic.
+func (c *Collector) Drained() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	acked := c.ackedByTopic()
+	for _, g := range c.consumers {
+		if g.consumed() < acked[g.topic] {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Collector) ackedByTopic() map[string]int64 {
+	acked := make(map[string]int64)
+	for _, g := range c.producers {
+		for _, s := range g.shards {
+			acked[g.info.Topic] += s.acked.Load()
+		}
+	}
+	return acked
+}
+
+func (g *consumerGroup) consumed() int64 {
+	var n int64
+	for _, s := range g.shards {
+		n += s.records.Load()
+	}
+	return n
+}
+
+// RunInfo is what the runner knows of a run when it finishes.
+type RunInfo struct {
+	Scenario, ScenarioFile, RunID, KbenchVersion string
+	Cluster                                      Cluster
+	Duration, Warmup                             time.Duration
+	// ProducingEnd is when producers stopped sending.
+	ProducingEnd time.Time
+	// End is when the run ended (after the drain).
+	End    time.Time
+	Status Status
+	Err    error
+}
+
+// Finish closes the last interval at info.End and returns the result.
+// Gates are evaluated separately (package gates).
+func (c *Collector) Finish(info RunInfo) (*Result, error) {
+	c.Tick(info.End)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.logErr != nil {
+		return nil, fmt.Errorf("writing interval log: %w", c.logErr)
+	}
+	r := &Result{
+		SchemaVersion: SchemaVersion,
+		KbenchVersion: info.KbenchVersion,
+		Scenario:      info.Scenario,
+		ScenarioFile:  info.ScenarioFile,
+		RunID:         info.RunID,
+		Cluster:       info.Cluster,
+		Status:        info.Status,
+		Start:         c.start.UTC(),
+		End:           info.End.UTC(),
+		DurationS:     info.Duration.Seconds(),
+		WarmupS:       info.Warmup.Seconds(),
+		Timeline:      c.timeline,
+		Gates:         []GateOutcome{},
+	}
+	if info.Err != nil {
+		r.Error = info.Err.Error()
+	}
+	prodEnd := info.ProducingEnd
+	if prodEnd.IsZero() || prodEnd.After(info.End) {
+		prodEnd = info.End
+	}
+	window := prodEnd.Sub(c.start) - info.Warmup
+	if window < 0 {
+		window = 0
+	}
+	r.MeasuredS = window.Seconds()
+	perS := func(n int64) float64 {
+		if window <= 0 {
+			return 0
+		}
+		return float64(n) / window.Seconds()
+	}
+
+	var err error
+	total := Produce{ErrorKinds: map[string]int64{}}
+	var measuredAcked, measuredBytes int64
+	var expected float64
+	unlimited := false
+	for _, g := range c.producers {
+		p := Produce{Name: g.info.Name, Topic: g.info.Topic, Instances: g.info.Instances}
+		var mAcked, mBytes int64
+		for _, s := range g.shards {
+			p.Sent += s.sent.Load()
+			p.Acked += s.acked.Load()
+			p.Errors += s.errors.Load()
+			p.Behind += s.behind.Load()
+			p.Unsent += s.unsent.Load()
+			p.Bytes += s.bytes.Load()
+			p.MaxLagUS = max(p.MaxLagUS, s.maxLag.Load()/1000)
+			mAcked += s.measuredAcked.Load()
+			mBytes += s.measuredBytes.Load()
+			s.mu.Lock()
+			for k, v := range s.errKinds {
+				if p.ErrorKinds == nil {
+					p.ErrorKinds = map[string]int64{}
+				}
+				p.ErrorKinds[k] += v
+				total.ErrorKinds[k] += v
+			}
+			s.mu.Unlock()
+		}
+		p.Rate, p.Throughput = perS(mAcked), perS(mBytes)
+		if g.info.Expected != nil && window > 0 {
+			n := g.info.Expected(info.Warmup+window) - g.info.Expected(info.Warmup)
+			p.TargetRate = n / window.Seconds()
+			expected += n
+		} else {
+			unlimited = true
+		}
+		if p.Latency, err = Summarize(g.hist); err != nil {
+			return nil, err
+		}
+		if p.LatencyRaw, err = Summarize(g.histRaw); err != nil {
+			return nil, err
+		}
+		r.Producers = append(r.Producers, p)
+		total.Instances += p.Instances
+		total.Sent += p.Sent
+		total.Acked += p.Acked
+		total.Errors += p.Errors
+		total.Behind += p.Behind
+		total.Unsent += p.Unsent
+		total.Bytes += p.Bytes
+		total.MaxLagUS = max(total.MaxLagUS, p.MaxLagUS)
+		measuredAcked += mAcked
+		measuredBytes += mBytes
+		if p.Behind > 0 || p.Unsent > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf(
+				"producer %s fell behind its rate profile: %d records sent more than %v late, %d never sent (max send lag %v); "+
+					"latencies measured from intended send times include this delay",
+				p.Name, p.Behind, BehindThreshold, p.Unsent, time.Duration(p.MaxLagUS)*time.Microsecond))
+		}
+	}
+	if len(total.ErrorKinds) == 0 {
+		total.ErrorKinds = nil
+	}
+	total.Rate, total.Throughput = perS(measuredAcked), perS(measuredBytes)
+	if !unlimited && window > 0 {
+		total.TargetRate = expected / window.Seconds()
+	}
+	if total.Latency, err = Summarize(c.prod); err != nil {
+		return nil, err
+	}
+	if total.LatencyRaw, err = Summarize(c.prodRaw); err != nil {
+		return nil, err
+	}
+	r.Produce = total
+
+	acked := c.ackedByTopic()
+	produced := map[string]bool{}
+	for _, g := range c.producers {
+		produced[g.info.Topic] = true
+	}
+	covered := map[string]bool{}
+	var mRecords, mBytes int64
+	for _, g := range c.consumers {
+		for _, s := range g.shards {
+			r.Consume.Records += s.records.Load()
+			r.Consume.Bytes += s.bytes.Load()
+			r.Consume.Foreign += s.foreign.Load()
+			mRecords += s.measuredRecords.Load()
+			mBytes += s.measuredByte.Load()
+		}
+		covered[g.topic] = true
+		if produced[g.topic] {
+			r.Consume.Missing += max(0, acked[g.topic]-g.consumed())
+		}
+	}
+	for t := range produced {
+		if !covered[t] {
+			r.Consume.Missing = -1
+		}
+	}
+	r.Consume.Rate, r.Consume.Throughput = perS(mRecords), perS(mBytes)
+	if r.Consume.E2E, err = Summarize(c.e2e); err != nil {
+		return nil, err
+	}
+	if r.Consume.E2ERaw, err = Summarize(c.e2eRaw); err != nil {
+		return nil, err
+	}
+	if r.Consume.Missing > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf(
+			"%d acknowledged records were not consumed before the drain ended", r.Consume.Missing))
+	}
+	sort.Strings(r.Notes)
+	return r, nil
+}

@@ -1,0 +1,426 @@
+// Package scenarios turns a kbench scenario file (YAML) into typed, validated
+// configuration. It is the only place where scenario input is parsed and
+// checked: every later stage (generators, pacer, runner, report, gates)
+// trusts what it returns.
+//
+// Errors name the file, line and column, say what was expected, and suggest
+// the closest known key when a key is misspelled.
+package scenarios
+
+import "time"
+
+// Pos is a position in a scenario file. Line and Column start at 1; a zero
+// Pos means the value did not come from a file (a default, or a flag).
+type Pos struct {
+	File   string
+	Line   int
+	Column int
+}
+
+// Scenario is one parsed and validated scenario file.
+type Scenario struct {
+	// Name identifies the scenario in reports and result directories.
+	Name string
+	// File is the path the scenario was loaded from ("" when built in Go).
+	File string
+	// Seed makes generated data deterministic. Default 1. A data set's own
+	// seed overrides it.
+	Seed uint64
+	// Cluster says where to run. No brokers means the embedded cluster.
+	Cluster Cluster
+	// Topics are created (or checked) before the run starts.
+	Topics []Topic
+	// Data holds the named data sets, in file order.
+	Data []*Data
+	// Producers write generated records at a paced rate.
+	Producers []Producer
+	// Consumers read records back and measure end-to-end latency.
+	Consumers []Consumer
+	// Duration is how long producers run, warmup included. Default 10s.
+	Duration time.Duration
+	// Warmup is the first part of Duration whose records are produced and
+	// consumed but left out of latency histograms and rates. Default 0.
+	Warmup time.Duration
+	// Drain is how long consumers may keep reading after producers stop,
+	// waiting for every acknowledged record to arrive. Default 30s.
+	Drain time.Duration
+	// Gates are pass/fail conditions on the result.
+	Gates []Gate
+	// Report says where and how results are written.
+	Report Report
+}
+
+// DataByName returns the data set with the given name, or nil.
+func (s *Scenario) DataByName(name string) *Data {
+	for _, d := range s.Data {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// TopicByName returns the topic with the given name, or nil.
+func (s *Scenario) TopicByName(name string) *Topic {
+	for i := range s.Topics {
+		if s.Topics[i].Name == name {
+			return &s.Topics[i]
+		}
+	}
+	return nil
+}
+
+// Cluster is the scenario's `cluster:` section.
+type Cluster struct {
+	// Brokers are seed addresses (host:port). Empty means the embedded
+	// in-process cluster.
+	Brokers []string
+	// ClientID is sent to the brokers. Default "kbench".
+	ClientID string
+	// DialTimeout bounds each connection attempt. Default 10s.
+	DialTimeout time.Duration
+	// RequestTimeoutOverhead is added to request timeouts. Default 10s
+	// (franz-go's default).
+	RequestTimeoutOverhead time.Duration
+	// MetadataMaxAge is how often metadata is refreshed. Default 5m
+	// (franz-go's default).
+	MetadataMaxAge time.Duration
+	Pos            Pos
+}
+
+// Embedded reports whether the scenario runs on the in-process cluster.
+func (c Cluster) Embedded() bool { return len(c.Brokers) == 0 }
+
+// CreateMode says what to do with a topic before the run.
+type CreateMode string
+
+const (
+	// CreateIfMissing creates the topic when it does not exist and uses it
+	// as it is otherwise. The default.
+	CreateIfMissing CreateMode = "if-missing"
+	// CreateNever requires the topic to exist already.
+	CreateNever CreateMode = "never"
+)
+
+// Topic is one entry of `topics:`.
+type Topic struct {
+	Name string
+	// Partitions for a created topic. Default 6.
+	Partitions int32
+	// ReplicationFactor for a created topic. Default -1 (the broker's
+	// default; 1 on the embedded cluster).
+	ReplicationFactor int16
+	// Configs are topic configs, e.g. min.insync.replicas.
+	Configs map[string]string
+	// Create is the creation mode. Default CreateIfMissing.
+	Create CreateMode
+	Pos    Pos
+}
+
+// Format is a data set's value encoding.
+type Format string
+
+const (
+	// FormatJSON writes one JSON object per record built from Fields.
+	FormatJSON Format = "json"
+	// FormatBytes writes random bytes whose length follows Size.
+	FormatBytes Format = "bytes"
+)
+
+// Data is one named entry of `data:`: how record keys and values are made.
+type Data struct {
+	Name   string
+	Format Format
+	// Fields are the JSON object's fields, in file order (json only).
+	Fields []*Field
+	// Size is the value size distribution (bytes only). Default fixed 100B.
+	Size SizeDist
+	// Key says how record keys are chosen.
+	Key Key
+	// Seed overrides the scenario seed for this data set; 0 means unset.
+	Seed uint64
+	Pos  Pos
+}
+
+// Field is one field of a JSON data set. Which options apply depends on
+// Fake; the parser rejects options a generator does not take.
+type Field struct {
+	Name string
+	// Fake names the generator: one of FieldKinds, or any gofakeit
+	// function name (see gofakeit's function catalog).
+	Fake string
+	// Min and Max bound numbers (int, float) and lengths. Set only when
+	// HasMin / HasMax.
+	Min, Max       float64
+	HasMin, HasMax bool
+	// Values are the choices of enum; Weights, if set, has one weight each.
+	Values  []string
+	Weights []float64
+	// Value is the constant of const (already a JSON literal: a quoted
+	// string, a number, true/false/null).
+	Value string
+	// Format is the timestamp format: rfc3339 (default), rfc3339nano,
+	// unix, unix_ms.
+	Format string
+	// Decimals rounds floats to this many decimals; -1 means no rounding.
+	// Default -1.
+	Decimals int
+	// Words is the sentence length in words. Default 8.
+	Words int
+	// NullRatio is the probability in [0,1] that the field is null.
+	NullRatio float64
+	// Fields are the fields of a nested object (Fake == "object").
+	Fields []*Field
+	// Items is the element of an array (Fake == "array"); MinItems and
+	// MaxItems bound its length (defaults 0 and 5).
+	Items              *Field
+	MinItems, MaxItems int
+	Pos                Pos
+}
+
+// FieldKinds lists the field generators kbench implements directly (no
+// reflection per record), with the options each accepts. Any other Fake
+// name must be a gofakeit function; it takes no options and is slower.
+var FieldKinds = map[string][]string{
+	"uuid":      nil,
+	"name":      nil,
+	"firstname": nil,
+	"lastname":  nil,
+	"email":     nil,
+	"username":  nil,
+	"phone":     nil,
+	"company":   nil,
+	"city":      nil,
+	"country":   nil,
+	"street":    nil,
+	"zip":       nil,
+	"latitude":  nil,
+	"longitude": nil,
+	"ipv4":      nil,
+	"ipv6":      nil,
+	"url":       nil,
+	"useragent": nil,
+	"word":      nil,
+	"sentence":  {"words"},
+	"int":       {"min", "max"},
+	"float":     {"min", "max", "decimals"},
+	"price":     {"min", "max"},
+	"bool":      nil,
+	"enum":      {"values", "weights"},
+	"timestamp": {"format"},
+	"date":      {"format"},
+	"sequence":  nil,
+	"const":     {"value"},
+	"object":    {"fields"},
+	"array":     {"items", "min_items", "max_items"},
+}
+
+// SizeKind is a value size distribution.
+type SizeKind string
+
+// Size distributions.
+const (
+	SizeFixed       SizeKind = "fixed"
+	SizeUniform     SizeKind = "uniform"
+	SizeNormal      SizeKind = "normal"
+	SizeExponential SizeKind = "exponential"
+)
+
+// SizeDist is a distribution of value sizes in bytes. Sizes are clamped to
+// [Min, Max] when those are set (Max defaults to 1 MiB for unbounded kinds).
+type SizeDist struct {
+	Kind SizeKind
+	// Fixed is the size of SizeFixed.
+	Fixed int
+	// Min and Max bound SizeUniform, and clamp the others.
+	Min, Max int
+	// Mean is the mean of SizeNormal and SizeExponential.
+	Mean int
+	// Stddev is the standard deviation of SizeNormal.
+	Stddev int
+}
+
+// KeyDistribution chooses which of Cardinality keys a record gets.
+type KeyDistribution string
+
+// Key distributions.
+const (
+	// KeyNone sends records without a key.
+	KeyNone KeyDistribution = "none"
+	// KeyUniform picks keys uniformly.
+	KeyUniform KeyDistribution = "uniform"
+	// KeyZipf picks key k with probability proportional to 1/(k+1)^ZipfS.
+	KeyZipf KeyDistribution = "zipf"
+	// KeySequential cycles through the keys in order.
+	KeySequential KeyDistribution = "sequential"
+	// KeyHotSet sends HotTraffic of the records to HotKeys of the keys.
+	KeyHotSet KeyDistribution = "hot-set"
+)
+
+// Key is a data set's `key:` section.
+type Key struct {
+	// Field is the JSON field whose value is also the record key. Empty
+	// means synthetic keys "key-<n>".
+	Field        string
+	Distribution KeyDistribution
+	// Cardinality is the number of distinct keys. Default 1000.
+	Cardinality int64
+	// ZipfS is the Zipf exponent (> 1). Default 1.1.
+	ZipfS float64
+	// HotKeys is the fraction of keys that are hot (hot-set). Default 0.01.
+	HotKeys float64
+	// HotTraffic is the fraction of records sent to hot keys (hot-set).
+	// Default 0.9.
+	HotTraffic float64
+	Pos        Pos
+}
+
+// Acks is the producer acknowledgement level.
+type Acks string
+
+// Acknowledgement levels.
+const (
+	AcksAll    Acks = "all"
+	AcksLeader Acks = "leader"
+	AcksNone   Acks = "none"
+)
+
+// Producer is one entry of `producers:`.
+type Producer struct {
+	Name  string
+	Topic string
+	Data  string
+	// Instances is the number of producer clients; the rate is split
+	// evenly between them. Default 1.
+	Instances int
+	// Rate is the total rate profile of all instances.
+	Rate Rate
+	// Acks default AcksAll.
+	Acks Acks
+	// Compression is none, gzip, snappy, lz4 or zstd. Default none.
+	Compression string
+	// Linger is how long a batch may wait to fill. Default 0 (franz-go's
+	// default: send as soon as possible).
+	Linger time.Duration
+	// BatchSize is the maximum batch size in bytes. Default 1 MiB
+	// (franz-go's default).
+	BatchSize int
+	// Idempotent enables the idempotent producer. Default true when Acks
+	// is all; it requires acks all.
+	Idempotent bool
+	// MaxInFlight is the maximum produce requests in flight per broker.
+	// Default 1 when not idempotent, 5 when idempotent (franz-go's).
+	MaxInFlight int
+	// MaxBuffered is the maximum number of records buffered in the client
+	// before sends block. Default 10000 (franz-go's).
+	MaxBuffered int
+	Pos         Pos
+}
+
+// RateProfile names a shape of rate over time.
+type RateProfile string
+
+// Rate profiles.
+const (
+	// RateConstant sends Rate records/s.
+	RateConstant RateProfile = "constant"
+	// RateRamp goes linearly from From to To over Over, then stays at To.
+	RateRamp RateProfile = "ramp"
+	// RateSteps runs each step's rate for its duration; the last step's
+	// rate continues to the end.
+	RateSteps RateProfile = "steps"
+	// RateSine oscillates: Rate + Amplitude*sin(2πt/Period).
+	RateSine RateProfile = "sine"
+	// RateSpike runs at Rate, and at Peak from At for For.
+	RateSpike RateProfile = "spike"
+	// RatePoisson sends at mean Rate with exponential gaps between records.
+	RatePoisson RateProfile = "poisson"
+	// RateUnlimited sends as fast as the client accepts records.
+	RateUnlimited RateProfile = "unlimited"
+)
+
+// Rate is a producer's rate profile. Rates are records per second.
+type Rate struct {
+	Profile RateProfile
+	// Rate is the rate of constant and poisson, the mean of sine and the
+	// base of spike.
+	Rate float64
+	// From, To and Over describe a ramp.
+	From, To float64
+	Over     time.Duration
+	// Steps describe a steps profile.
+	Steps []Step
+	// Amplitude and Period describe a sine.
+	Amplitude float64
+	Period    time.Duration
+	// Peak, At and For describe a spike.
+	Peak    float64
+	At, For time.Duration
+	Pos     Pos
+}
+
+// Step is one step of a steps profile.
+type Step struct {
+	Rate float64
+	For  time.Duration
+}
+
+// Isolation is a consumer's isolation level.
+type Isolation string
+
+// Isolation levels.
+const (
+	ReadUncommitted Isolation = "read_uncommitted"
+	ReadCommitted   Isolation = "read_committed"
+)
+
+// Consumer is one entry of `consumers:`.
+type Consumer struct {
+	Name  string
+	Topic string
+	// Group is the consumer group. Default "kbench-<scenario>-<name>".
+	Group string
+	// Instances is the number of group members. Default 1.
+	Instances int
+	// Isolation default ReadUncommitted.
+	Isolation Isolation
+	// FetchMaxWait is how long a fetch may wait for data. Default 100ms.
+	FetchMaxWait time.Duration
+	Pos          Pos
+}
+
+// Op is a gate comparison.
+type Op string
+
+// Gate comparisons.
+const (
+	OpLT Op = "<"
+	OpLE Op = "<="
+	OpGT Op = ">"
+	OpGE Op = ">="
+	OpEQ Op = "=="
+	OpNE Op = "!="
+)
+
+// Gate is one parsed `gates:` expression: Metric Op Threshold.
+type Gate struct {
+	// Expr is the expression as written.
+	Expr   string
+	Metric string
+	Op     Op
+	// Threshold is in the metric's base unit (see MetricUnit).
+	Threshold float64
+	Pos       Pos
+}
+
+// Report is the scenario's `report:` section.
+type Report struct {
+	// Out is the folder under which each run writes its own result
+	// directory. Default "results".
+	Out string
+	// Formats written at the end of a run besides the always-written
+	// result.json, .hgrm files and interval log: "text". Default [text].
+	Formats []string
+	// Interval is the progress and interval-log period. Default 1s.
+	Interval time.Duration
+}
