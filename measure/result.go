@@ -1,8 +1,8 @@
-// Package results holds what a kbench run measures: the Collector that the
+// Package measure holds what a kbench run measures: the Collector that the
 // runner feeds with acknowledgements and consumed records, and the Result it
 // produces — a versioned, JSON-serialisable summary whose histograms and
 // counters merge exactly across producer instances (and, later, workers).
-package results
+package measure
 
 import (
 	"time"
