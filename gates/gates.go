@@ -9,15 +9,15 @@ import (
 	"math"
 	"strings"
 
-	"github.com/kbench/kbench/results"
+	"github.com/kbench/kbench/measure"
 	"github.com/kbench/kbench/scenarios"
 )
 
 // Evaluate judges every gate against r, stores the outcomes in r.Gates and
 // returns them. A gate whose metric has no data (e.g. e2e latency when no
 // consumer ran) fails with a reason rather than passing silently.
-func Evaluate(r *results.Result, gs []scenarios.Gate) []results.GateOutcome {
-	out := make([]results.GateOutcome, 0, len(gs))
+func Evaluate(r *measure.Result, gs []scenarios.Gate) []measure.GateOutcome {
+	out := make([]measure.GateOutcome, 0, len(gs))
 	for _, g := range gs {
 		out = append(out, evaluate(r, g))
 	}
@@ -25,8 +25,8 @@ func Evaluate(r *results.Result, gs []scenarios.Gate) []results.GateOutcome {
 	return out
 }
 
-func evaluate(r *results.Result, g scenarios.Gate) results.GateOutcome {
-	o := results.GateOutcome{Expr: g.Expr, Threshold: g.Threshold}
+func evaluate(r *measure.Result, g scenarios.Gate) measure.GateOutcome {
+	o := measure.GateOutcome{Expr: g.Expr, Threshold: g.Threshold}
 	unit := scenarios.Metrics[g.Metric]
 	v, err := Value(r, g.Metric)
 	if err != nil {
@@ -64,7 +64,7 @@ func compare(v float64, op scenarios.Op, t float64) bool {
 // Value returns a catalog metric's value from r in the metric's base unit
 // (see scenarios.Metrics). It fails for unknown metrics and for latency
 // metrics with no samples.
-func Value(r *results.Result, metric string) (float64, error) {
+func Value(r *measure.Result, metric string) (float64, error) {
 	switch metric {
 	case "produce.sent":
 		return float64(r.Produce.Sent), nil
@@ -99,7 +99,7 @@ func Value(r *results.Result, metric string) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("unknown metric %q", metric)
 	}
-	var l results.Latency
+	var l measure.Latency
 	switch hist {
 	case "produce":
 		l = r.Produce.Latency
@@ -143,11 +143,11 @@ func splitLatency(metric string) (hist, stat string, ok bool) {
 func Format(u scenarios.Unit, v float64) string {
 	switch u {
 	case scenarios.UnitDuration:
-		return results.FormatDuration(v)
+		return measure.FormatDuration(v)
 	case scenarios.UnitRate:
-		return results.FormatRate(v) + "/s"
+		return measure.FormatRate(v) + "/s"
 	case scenarios.UnitByteRate:
-		return results.FormatBytes(v) + "/s"
+		return measure.FormatBytes(v) + "/s"
 	case scenarios.UnitRatio:
 		return fmt.Sprintf("%.2f%%", v*100)
 	}

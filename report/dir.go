@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/kbench/kbench/results"
+	"github.com/kbench/kbench/measure"
 )
 
 // File names inside a result directory.
@@ -19,8 +19,8 @@ const (
 )
 
 // hgrmFiles maps each latency histogram of a result to its .hgrm file.
-func hgrmFiles(r *results.Result) map[string]results.Latency {
-	return map[string]results.Latency{
+func hgrmFiles(r *measure.Result) map[string]measure.Latency {
+	return map[string]measure.Latency{
 		"produce.hgrm":     r.Produce.Latency,
 		"produce-raw.hgrm": r.Produce.LatencyRaw,
 		"e2e.hgrm":         r.Consume.E2E,
@@ -65,7 +65,7 @@ func NewDir(out, scenario string, now time.Time) (string, error) {
 // every latency with samples, and the formats asked for ("text" writes
 // summary.txt). Files are written to a temporary name and renamed, so a
 // reader never sees half a file.
-func WriteDir(dir string, r *results.Result, formats []string) error {
+func WriteDir(dir string, r *measure.Result, formats []string) error {
 	js, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func writeFile(path string, b []byte) error {
 }
 
 // ReadResult reads a result.json file (or the result.json of a directory).
-func ReadResult(path string) (*results.Result, error) {
+func ReadResult(path string) (*measure.Result, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, ResultFile)
 	}
@@ -125,13 +125,13 @@ func ReadResult(path string) (*results.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var r results.Result
+	var r measure.Result
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if r.SchemaVersion > results.SchemaVersion {
+	if r.SchemaVersion > measure.SchemaVersion {
 		return nil, fmt.Errorf("%s: result schema version %d is newer than this kbench understands (%d)",
-			path, r.SchemaVersion, results.SchemaVersion)
+			path, r.SchemaVersion, measure.SchemaVersion)
 	}
 	return &r, nil
 }

@@ -4,17 +4,17 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/kbench/kbench/results"
+	"github.com/kbench/kbench/measure"
 )
 
 // Hgrm renders a latency distribution as an HdrHistogram percentile
 // distribution (.hgrm) in milliseconds, the format the HdrHistogram plotter
 // reads.
-func Hgrm(l results.Latency) ([]byte, error) {
+func Hgrm(l measure.Latency) ([]byte, error) {
 	if l.Histogram == "" {
 		return nil, fmt.Errorf("no histogram")
 	}
-	h, err := results.DecodeHistogram(l.Histogram)
+	h, err := measure.DecodeHistogram(l.Histogram)
 	if err != nil {
 		return nil, err
 	}

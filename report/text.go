@@ -10,11 +10,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/kbench/kbench/results"
+	"github.com/kbench/kbench/measure"
 )
 
 // Text writes the human-readable summary of r to w.
-func Text(w io.Writer, r *results.Result) error {
+func Text(w io.Writer, r *measure.Result) error {
 	var b strings.Builder
 	elapsed := r.End.Sub(r.Start).Round(100 * time.Millisecond)
 	fmt.Fprintf(&b, "kbench %s: %s in %v\n", r.Scenario, r.Status, elapsed)
@@ -31,15 +31,15 @@ func Text(w io.Writer, r *results.Result) error {
 	if len(rows) > 1 {
 		total := r.Produce
 		total.Name = "total"
-		rows = append(append([]results.Produce(nil), rows...), total)
+		rows = append(append([]measure.Produce(nil), rows...), total)
 	}
 	for _, p := range rows {
 		target := "max"
 		if p.TargetRate > 0 {
-			target = results.FormatRate(p.TargetRate) + "/s"
+			target = measure.FormatRate(p.TargetRate) + "/s"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s/s\t%s\t%s/s\t\n", p.Name, p.Sent, p.Acked, p.Errors,
-			p.Behind, p.Unsent, results.FormatRate(p.Rate), target, results.FormatBytes(p.Throughput))
+			p.Behind, p.Unsent, measure.FormatRate(p.Rate), target, measure.FormatBytes(p.Throughput))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -53,7 +53,7 @@ func Text(w io.Writer, r *results.Result) error {
 	fmt.Fprintln(tw, "LATENCY\tp50\tp90\tp99\tp99.9\tmax\tcount\t")
 	for _, row := range []struct {
 		name string
-		l    results.Latency
+		l    measure.Latency
 	}{
 		{"produce", r.Produce.Latency},
 		{"produce raw", r.Produce.LatencyRaw},
@@ -78,7 +78,7 @@ func Text(w io.Writer, r *results.Result) error {
 		missing = fmt.Sprint(r.Consume.Missing)
 	}
 	fmt.Fprintf(&b, "CONSUME  records %d  rate %s/s  throughput %s/s  missing %d  foreign %d\n",
-		r.Consume.Records, results.FormatRate(r.Consume.Rate), results.FormatBytes(r.Consume.Throughput),
+		r.Consume.Records, measure.FormatRate(r.Consume.Rate), measure.FormatBytes(r.Consume.Throughput),
 		r.Consume.Missing, r.Consume.Foreign)
 	if r.Consume.Missing < 0 {
 		fmt.Fprintf(&b, "  missing: %s\n", missing)
@@ -107,22 +107,22 @@ func Text(w io.Writer, r *results.Result) error {
 	return err
 }
 
-func us(v int64) string { return results.FormatDuration(float64(v) * 1000) }
+func us(v int64) string { return measure.FormatDuration(float64(v) * 1000) }
 
 // ProgressLine renders one live progress line.
-func ProgressLine(p results.Progress) string {
+func ProgressLine(p measure.Progress) string {
 	target := "max"
 	if p.TargetRate > 0 {
-		target = results.FormatRate(p.TargetRate) + "/s"
+		target = measure.FormatRate(p.TargetRate) + "/s"
 	}
 	line := fmt.Sprintf("[%5.1fs] produce %s/s (target %s) acked %d errors %d behind %d | consume %s/s",
-		p.Elapsed.Seconds(), results.FormatRate(p.AckRate), target, p.Acked, p.Errors, p.Behind,
-		results.FormatRate(p.ConsumeRate))
+		p.Elapsed.Seconds(), measure.FormatRate(p.AckRate), target, p.Acked, p.Errors, p.Behind,
+		measure.FormatRate(p.ConsumeRate))
 	if p.ProduceP99 > 0 {
-		line += " | p99 produce " + results.FormatDuration(float64(p.ProduceP99))
+		line += " | p99 produce " + measure.FormatDuration(float64(p.ProduceP99))
 	}
 	if p.E2EP99 > 0 {
-		line += " e2e " + results.FormatDuration(float64(p.E2EP99))
+		line += " e2e " + measure.FormatDuration(float64(p.E2EP99))
 	}
 	return line
 }
