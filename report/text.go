@@ -77,12 +77,9 @@ func Text(w io.Writer, r *measure.Result) error {
 	if r.Consume.Missing >= 0 {
 		missing = fmt.Sprint(r.Consume.Missing)
 	}
-	fmt.Fprintf(&b, "CONSUME  records %d  rate %s/s  throughput %s/s  missing %d  foreign %d\n",
+	fmt.Fprintf(&b, "CONSUME  records %d  rate %s/s  throughput %s/s  foreign %d  missing %s\n",
 		r.Consume.Records, measure.FormatRate(r.Consume.Rate), measure.FormatBytes(r.Consume.Throughput),
-		r.Consume.Missing, r.Consume.Foreign)
-	if r.Consume.Missing < 0 {
-		fmt.Fprintf(&b, "  missing: %s\n", missing)
-	}
+		r.Consume.Foreign, missing)
 
 	if len(r.Gates) > 0 {
 		b.WriteString("\nGATES\n")
