@@ -146,47 +146,134 @@ func (c *Collector) AddConsumer(name, topic, group string, instances int) []*Con
 // Sent and Unsent are called by the sending goroutine, Acked and Failed by
 // the client's promise goroutine; both may run concurrently.
 type ProducerShard struct {
-	warmupEnd int64
-
-	sent, acked, errors, behind, unsent, bytes atomic.Int64
-	measuredAcked, measuredBytes               atomic.Int64
-	maxLag                                     atomic.Int64
+	// Written by the sending goroutine.
+	sent, behind, unsent, maxLag atomic.Int64
+	// Keeps what the two goroutines touch on separate cache lines: a
+	// shared line would bounce between cores on every record.
+	_ [64]byte
+	// Used by the promise goroutine.
+	warmupEnd                    int64
+	acked, errors, bytes         atomic.Int64
+	measuredAcked, measuredBytes atomic.Int64
 
 	mu       sync.Mutex // guards lat, raw and errKinds
 	lat, raw *hdrhistogram.Histogram
 	errKinds map[string]int64
 }
 
+// tallyBatch and tallyMaxAge bound how much a tally keeps before it
+// publishes to its shard: a few dozen records, or 20ms at low rates, so
+// progress and the timeline stay current.
+const (
+	tallyBatch  = 64
+	tallyMaxAge = int64(20 * time.Millisecond)
+)
+
+// SendTally counts one sending goroutine's sends locally and publishes them
+// to its shard in batches: an atomic operation per record is a full memory
+// barrier on the hot path. The zero value is ready to use; call Flush when
+// the goroutine stops.
+type SendTally struct {
+	n, behind, maxLag, first int64
+}
+
 // Sent records that a record intended at intended (Unix ns) was handed to
 // the client at sent (Unix ns).
-func (s *ProducerShard) Sent(intended, sent int64) {
-	s.sent.Add(1)
+func (t *SendTally) Sent(s *ProducerShard, intended, sent int64) {
+	if t.n == 0 {
+		t.first = sent
+	}
+	t.n++
 	lag := sent - intended
 	if lag > int64(BehindThreshold) {
-		s.behind.Add(1)
+		t.behind++
 	}
-	if lag > s.maxLag.Load() {
-		s.maxLag.Store(lag) // single writer: the sending goroutine
+	t.maxLag = max(t.maxLag, lag)
+	if t.n >= tallyBatch || sent-t.first > tallyMaxAge {
+		t.Flush(s)
 	}
+}
+
+// Flush publishes the counted sends to s.
+func (t *SendTally) Flush(s *ProducerShard) {
+	if t.n == 0 {
+		return
+	}
+	s.sent.Add(t.n)
+	s.behind.Add(t.behind)
+	if t.maxLag > s.maxLag.Load() {
+		s.maxLag.Store(t.maxLag) // single writer: the sending goroutine
+	}
+	t.n, t.behind = 0, 0
+}
+
+// AckTally collects acknowledgements locally and publishes them to the
+// shard in batches, like SendTally. It must be used by one goroutine at a
+// time, such as the serialized promise calls of one franz-go client.
+type AckTally struct {
+	n, first, acked, bytes, mAcked, mBytes int64
+	lat, raw                               [tallyBatch]int64
+	nlat                                   int
+}
+
+// Acked records an acknowledgement at ack (Unix ns) of a record of size
+// bytes intended at intended and sent at sent.
+func (t *AckTally) Acked(s *ProducerShard, intended, sent, ack int64, size int) {
+	if t.n == 0 {
+		t.first = ack
+	}
+	t.n++
+	t.acked++
+	t.bytes += int64(size)
+	if intended >= s.warmupEnd {
+		t.mAcked++
+		t.mBytes += int64(size)
+		t.lat[t.nlat] = ack - intended
+		t.raw[t.nlat] = ack - sent
+		t.nlat++
+	}
+	if t.n >= tallyBatch || ack-t.first > tallyMaxAge {
+		t.Flush(s)
+	}
+}
+
+// Flush publishes the collected acknowledgements to s.
+func (t *AckTally) Flush(s *ProducerShard) {
+	if t.n == 0 {
+		return
+	}
+	s.acked.Add(t.acked)
+	s.bytes.Add(t.bytes)
+	s.measuredAcked.Add(t.mAcked)
+	s.measuredBytes.Add(t.mBytes)
+	if t.nlat > 0 {
+		s.mu.Lock()
+		for i := range t.nlat {
+			record(s.lat, t.lat[i])
+			record(s.raw, t.raw[i])
+		}
+		s.mu.Unlock()
+	}
+	*t = AckTally{}
+}
+
+// Sent records a single send; see SendTally for the batched form used on
+// hot paths.
+func (s *ProducerShard) Sent(intended, sent int64) {
+	var t SendTally
+	t.Sent(s, intended, sent)
+	t.Flush(s)
 }
 
 // Unsent records n records the profile intended that were never sent.
 func (s *ProducerShard) Unsent(n int64) { s.unsent.Add(n) }
 
-// Acked records an acknowledgement at ack (Unix ns) of a record of size
-// bytes intended at intended and sent at sent.
+// Acked records a single acknowledgement; see AckTally for the batched
+// form used on hot paths.
 func (s *ProducerShard) Acked(intended, sent, ack int64, size int) {
-	s.acked.Add(1)
-	s.bytes.Add(int64(size))
-	if intended < s.warmupEnd {
-		return
-	}
-	s.measuredAcked.Add(1)
-	s.measuredBytes.Add(int64(size))
-	s.mu.Lock()
-	record(s.lat, ack-intended)
-	record(s.raw, ack-sent)
-	s.mu.Unlock()
+	var t AckTally
+	t.Acked(s, intended, sent, ack, size)
+	t.Flush(s)
 }
 
 // Failed records a record whose produce failed with err.
