@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/kbench/kbench/gates"
+	"github.com/kbench/kbench/measure"
+	"github.com/kbench/kbench/report"
+	"github.com/kbench/kbench/runner"
+	"github.com/kbench/kbench/scenarios"
+)
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run a scenario and report latency, throughput and gates",
+		ArgsUsage: "FILE",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "brokers", EnvVars: []string{"KBENCH_BROKERS"},
+				Usage: "comma-separated seed brokers; overrides cluster.brokers (empty: embedded cluster)"},
+			&cli.BoolFlag{Name: "embedded", Usage: "run on the embedded cluster whatever the scenario or KBENCH_BROKERS say"},
+			&cli.StringFlag{Name: "duration", Usage: "override the scenario's duration, e.g. 30s"},
+			&cli.StringFlag{Name: "warmup", Usage: "override the scenario's warmup, e.g. 5s"},
+			&cli.StringFlag{Name: "rate", Usage: "replace every producer's rate profile by a constant total rate, e.g. 5000/s, or unlimited"},
+			&cli.StringFlag{Name: "out", Usage: "folder for result directories; overrides report.out"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no live progress"},
+		},
+		Action: runAction,
+	}
+}
+
+// applyFlags applies command-line overrides to a loaded scenario and
+// re-validates it.
+func applyFlags(c *cli.Context, sc *scenarios.Scenario) error {
+	if s := c.String("duration"); s != "" {
+		d, err := scenarios.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("--duration: %w", err)
+		}
+		sc.Duration = d
+	}
+	if s := c.String("warmup"); c.IsSet("warmup") {
+		d, err := scenarios.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("--warmup: %w", err)
+		}
+		sc.Warmup = d
+	}
+	if s := c.String("rate"); s != "" {
+		rate := scenarios.Rate{Profile: scenarios.RateUnlimited}
+		if s != "unlimited" {
+			v, err := scenarios.ParseRate(s)
+			if err != nil {
+				return fmt.Errorf("--rate: %w", err)
+			}
+			rate = scenarios.Rate{Profile: scenarios.RateConstant, Rate: v}
+		}
+		for i := range sc.Producers {
+			sc.Producers[i].Rate = rate
+		}
+	}
+	if s := c.String("out"); s != "" {
+		sc.Report.Out = s
+	}
+	return sc.Validate()
+}
+
+// brokersOverride returns the brokers the flags ask for: nil to keep the
+// scenario's, empty to force the embedded cluster.
+func brokersOverride(c *cli.Context) []string {
+	if c.Bool("embedded") {
+		return []string{}
+	}
+	if !c.IsSet("brokers") {
+		return nil
+	}
+	var out []string
+	for _, b := range strings.Split(c.String("brokers"), ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			out = append(out, b)
+		}
+	}
+	if out == nil {
+		return []string{}
+	}
+	return out
+}
+
+func runAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return exitWith(exitInvalid, fmt.Errorf("run needs exactly one scenario file"), "kbench run examples/quickstart.yaml")
+	}
+	sc, err := scenarios.Load(c.Args().First())
+	if err != nil {
+		return exitWith(exitInvalid, err, "")
+	}
+	if err := applyFlags(c, sc); err != nil {
+		return exitWith(exitInvalid, err, "")
+	}
+	stdout, stderr := c.App.Writer, c.App.ErrWriter
+
+	dir, err := report.NewDir(sc.Report.Out, sc.Name, time.Now())
+	if err != nil {
+		return exitWith(exitRunError, err, "check that the report folder is writable, or pass --out")
+	}
+	hlog, err := os.Create(filepath.Join(dir, report.IntervalLogFile))
+	if err != nil {
+		return exitWith(exitRunError, err, "")
+	}
+	defer hlog.Close()
+
+	// The first Ctrl-C stops the run and still writes its partial result;
+	// a second one exits at once.
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		fmt.Fprintln(stderr, "\nkbench: interrupted: stopping producers and writing the partial result (Ctrl-C again to quit at once)")
+		cancel()
+		if _, ok := <-sigs; ok {
+			os.Exit(exitInterrupted)
+		}
+	}()
+
+	prog := newProgress(stderr, c.Bool("quiet"))
+	res, err := runner.Run(ctx, sc, runner.Options{
+		Brokers:     brokersOverride(c),
+		Progress:    prog.update,
+		IntervalLog: hlog,
+		Logf:        prog.logf,
+		Version:     version(),
+	})
+	prog.done()
+	if err != nil {
+		hint := ""
+		var re *runner.Error
+		if errors.As(err, &re) {
+			hint = re.Hint
+		}
+		if ctx.Err() != nil {
+			return exitWith(exitInterrupted, fmt.Errorf("interrupted before the run started"), "")
+		}
+		return exitWith(exitRunError, err, hint)
+	}
+	gates.Evaluate(res, sc.Gates)
+	if err := hlog.Close(); err != nil {
+		return exitWith(exitRunError, fmt.Errorf("interval log: %w", err), "")
+	}
+	if err := report.WriteDir(dir, res, sc.Report.Formats); err != nil {
+		return exitWith(exitRunError, fmt.Errorf("writing results to %s: %w", dir, err), "")
+	}
+	if err := report.Text(stdout, res); err != nil {
+		return exitWith(exitRunError, err, "")
+	}
+	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
+	return outcome(res)
+}
+
+// outcome maps a finished run onto its exit code.
+func outcome(res *measure.Result) error {
+	switch {
+	case res.Status == measure.StatusInterrupted:
+		return exitWith(exitInterrupted, nil, "")
+	case res.Status == measure.StatusFailed:
+		return exitWith(exitRunError, errors.New(res.Error), "")
+	case !res.Passed():
+		failed := 0
+		for _, g := range res.Gates {
+			if !g.Passed {
+				failed++
+			}
+		}
+		return exitWith(exitGateFailed, fmt.Errorf("%d of %d gates failed", failed, len(res.Gates)), "")
+	}
+	return nil
+}
+
+// progress prints live progress lines: rewritten in place on a terminal,
+// one per interval otherwise (CI logs).
+type progress struct {
+	w     io.Writer
+	quiet bool
+	tty   bool
+	last  bool // a line is waiting to be ended
+}
+
+func newProgress(w io.Writer, quiet bool) *progress {
+	p := &progress{w: w, quiet: quiet}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(pr measure.Progress) {
+	if p.quiet {
+		return
+	}
+	line := report.ProgressLine(pr)
+	if p.tty {
+		fmt.Fprintf(p.w, "\r\033[K%s", line)
+		p.last = true
+		return
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+func (p *progress) logf(format string, args ...any) {
+	if p.quiet {
+		return
+	}
+	p.done()
+	fmt.Fprintf(p.w, "kbench: "+format+"\n", args...)
+}
+
+func (p *progress) done() {
+	if p.last {
+		fmt.Fprintln(p.w)
+		p.last = false
+	}
+}

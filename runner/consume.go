@@ -1,0 +1,145 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kbench/kbench/measure"
+	"github.com/kbench/kbench/recordid"
+	"github.com/kbench/kbench/scenarios"
+)
+
+// groupTracker follows which partitions a consumer group's instances own,
+// to tell when the group is ready to read every record of the run.
+type groupTracker struct {
+	partitions, instances int
+
+	mu    sync.Mutex
+	owned map[int]map[int32]bool // instance → partitions
+}
+
+func newGroupTracker(partitions, instances int) *groupTracker {
+	return &groupTracker{partitions: partitions, instances: instances, owned: map[int]map[int32]bool{}}
+}
+
+func (g *groupTracker) assigned(inst int, ps []int32) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.owned[inst] == nil {
+		g.owned[inst] = map[int32]bool{}
+	}
+	for _, p := range ps {
+		g.owned[inst][p] = true
+	}
+}
+
+func (g *groupTracker) revoked(inst int, ps []int32) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range ps {
+		delete(g.owned[inst], p)
+	}
+}
+
+// ready reports whether every partition is owned and every instance that
+// can own a partition owns one.
+func (g *groupTracker) ready() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	all := map[int32]bool{}
+	busy := 0
+	for _, ps := range g.owned {
+		if len(ps) > 0 {
+			busy++
+		}
+		for p := range ps {
+			all[p] = true
+		}
+	}
+	return len(all) >= g.partitions && busy >= min(g.instances, g.partitions)
+}
+
+// consumerInstance is one member of a scenario consumer's group.
+type consumerInstance struct {
+	name  string
+	runID uint64
+	cl    *kgo.Client
+	group *groupTracker
+	shard atomic.Pointer[measure.ConsumerShard]
+	// ready is set once producing starts; records polled before are
+	// skipped (they cannot belong to this run).
+	ready   atomic.Bool
+	clk     clock
+	errors  atomic.Int64
+	lastErr atomic.Value
+}
+
+func newConsumerInstance(r *run, c *scenarios.Consumer, i int, g *groupTracker, from time.Time) (*consumerInstance, error) {
+	ci := &consumerInstance{name: fmt.Sprintf("%s#%d", c.Name, i), runID: r.runID, group: g}
+	opts := commonOpts(r.brokers, r.sc.Cluster, clientID(r.sc, "consumer-"+c.Name))
+	opts = append(opts, consumerOpts(c)...)
+	opts = append(opts,
+		kgo.ConsumeStartOffset(kgo.NewOffset().AfterMilli(from.UnixMilli())),
+		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+			g.assigned(i, m[c.Topic])
+		}),
+		kgo.OnPartitionsRevoked(func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+			g.revoked(i, m[c.Topic])
+		}),
+		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+			g.revoked(i, m[c.Topic])
+		}),
+	)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	ci.cl = cl
+	return ci, nil
+}
+
+func (c *consumerInstance) run(ctx context.Context) {
+	for {
+		fs := c.cl.PollFetches(ctx)
+		if ctx.Err() != nil || fs.IsClientClosed() {
+			return
+		}
+		fs.EachError(func(topic string, p int32, err error) {
+			c.errors.Add(1)
+			c.lastErr.Store(fmt.Sprintf("%s[%d]: %v", topic, p, err))
+		})
+		shard := c.shard.Load()
+		if shard == nil || !c.ready.Load() {
+			continue
+		}
+		now := c.clk.now()
+		fs.EachRecord(func(rec *kgo.Record) {
+			for _, h := range rec.Headers {
+				if h.Key != recordid.HeaderKey {
+					continue
+				}
+				id, err := recordid.Decode(h.Value)
+				if err == nil && id.RunID == c.runID {
+					shard.Consumed(id.Intended, id.Sent, now, len(rec.Key)+len(rec.Value))
+					return
+				}
+				break
+			}
+			shard.Foreign()
+		})
+	}
+}
+
+func (c *consumerInstance) close() {
+	// Leave the group promptly so a rerun with the same group does not
+	// wait for this member's session to expire.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.cl.LeaveGroupContext(ctx)
+	c.cl.Close()
+}

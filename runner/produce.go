@@ -1,0 +1,206 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kbench/kbench/generators"
+	"github.com/kbench/kbench/measure"
+	"github.com/kbench/kbench/pacer"
+	"github.com/kbench/kbench/recordid"
+	"github.com/kbench/kbench/scenarios"
+)
+
+// producerInstance is one producer client with its own generator and pacer.
+type producerInstance struct {
+	name      string
+	spec      *scenarios.Producer
+	runID     uint64
+	stream    uint32
+	cl        *kgo.Client
+	gen       *generators.Generator
+	pace      pacer.Pacer
+	unlimited bool
+	shard     *measure.ProducerShard
+	pool      sync.Pool // of *outRecord
+	clk       clock
+	// acks is used only by the client's promise calls, which franz-go
+	// serializes, and by flushAcks once the client has flushed.
+	acks measure.AckTally
+}
+
+// outRecord is a record in flight. Records are pooled: after the promise
+// the client no longer touches them, so their buffers are reused and the
+// steady state allocates nothing per record.
+type outRecord struct {
+	rec            kgo.Record
+	headers        [1]kgo.RecordHeader
+	id             [recordid.Size]byte
+	keyBuf, valBuf []byte
+	intended, sent int64
+	p              *producerInstance
+	promise        func(*kgo.Record, error)
+}
+
+func (o *outRecord) done(_ *kgo.Record, err error) {
+	p := o.p
+	if err != nil {
+		p.shard.Failed(err)
+	} else {
+		p.acks.Acked(p.shard, o.intended, o.sent, p.clk.now(), len(o.rec.Key)+len(o.rec.Value))
+	}
+	p.pool.Put(o)
+}
+
+func newProducerInstance(r *run, p *scenarios.Producer, i int, stream uint32) (*producerInstance, error) {
+	data := r.sc.DataByName(p.Data)
+	if data == nil {
+		return nil, fmt.Errorf("unknown data %q", p.Data)
+	}
+	seed := data.Seed
+	if seed == 0 {
+		seed = r.sc.Seed
+	}
+	gen, err := generators.New(data, seed, uint64(stream))
+	if err != nil {
+		return nil, err
+	}
+	pace, err := pacer.New(p.Rate, 1/float64(p.Instances), r.sc.Duration, seed^uint64(stream+1)*0x9e3779b97f4a7c15)
+	if err != nil {
+		return nil, err
+	}
+	popts, err := producerOpts(p)
+	if err != nil {
+		return nil, err
+	}
+	opts := append(commonOpts(r.brokers, r.sc.Cluster, clientID(r.sc, "producer-"+p.Name)), popts...)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	inst := &producerInstance{
+		name:      fmt.Sprintf("%s#%d", p.Name, i),
+		spec:      p,
+		runID:     r.runID,
+		stream:    stream,
+		cl:        cl,
+		gen:       gen,
+		pace:      pace,
+		unlimited: p.Rate.Profile == scenarios.RateUnlimited,
+	}
+	inst.pool.New = func() any {
+		o := &outRecord{p: inst}
+		o.promise = o.done
+		return o
+	}
+	return inst, nil
+}
+
+// attachProducers registers every producer with the collector and hands
+// each instance its shard.
+func attachProducers(col *measure.Collector, sc *scenarios.Scenario, producers []*producerInstance) error {
+	at := 0
+	for pi := range sc.Producers {
+		p := &sc.Producers[pi]
+		info := measure.ProducerInfo{Name: p.Name, Topic: p.Topic, Instances: p.Instances}
+		if p.Rate.Profile != scenarios.RateUnlimited {
+			total, err := pacer.New(p.Rate, 1, sc.Duration, 1)
+			if err != nil {
+				return err
+			}
+			rate := p.Rate
+			info.Rate = total.Rate
+			info.Expected = func(d time.Duration) float64 { return pacer.Expected(rate, 1, d) }
+		}
+		shards := col.AddProducer(info)
+		for i := range p.Instances {
+			producers[at+i].shard = shards[i]
+		}
+		at += p.Instances
+	}
+	return nil
+}
+
+// run sends records at their intended times until the profile ends, the
+// deadline passes or ctx is cancelled. It never waits for acknowledgements
+// to decide when to send: a slow cluster makes sends late (counted), not
+// fewer.
+func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
+	clk := p.clk
+	var tally measure.SendTally
+	defer tally.Flush(p.shard)
+	topic := p.spec.Topic
+	var seq uint64
+	deadlineNs := clk.at(deadline)
+	for {
+		// Checking every record would cost more than the check is worth;
+		// paced sends also notice cancellation in Wait.
+		if seq&63 == 0 && ctx.Err() != nil {
+			return
+		}
+		var intended int64
+		if !p.unlimited {
+			off, ok := p.pace.Next()
+			if !ok {
+				return
+			}
+			at := start.Add(off)
+			if _, err := pacer.Wait(ctx, at); err != nil {
+				return
+			}
+			if clk.now() >= deadlineNs {
+				p.shard.Unsent(1 + p.remaining())
+				return
+			}
+			intended = clk.at(at)
+		}
+
+		o := p.pool.Get().(*outRecord)
+		o.keyBuf, o.valBuf = p.gen.Next(o.keyBuf[:0], o.valBuf[:0])
+		now := clk.now()
+		if p.unlimited {
+			if now >= deadlineNs {
+				p.pool.Put(o)
+				return
+			}
+			intended = now
+		}
+		o.intended, o.sent = intended, now
+		id := recordid.ID{
+			RunID:    p.runID,
+			Stream:   p.stream,
+			Seq:      seq,
+			Intended: intended,
+			Sent:     now,
+			Checksum: recordid.Checksum(o.valBuf),
+		}
+		seq++
+		o.headers[0] = kgo.RecordHeader{Key: recordid.HeaderKey, Value: id.Append(o.id[:0])}
+		o.rec = kgo.Record{Topic: topic, Key: o.keyBuf, Value: o.valBuf, Headers: o.headers[:]}
+		tally.Sent(p.shard, intended, now)
+		p.cl.Produce(context.Background(), &o.rec, o.promise)
+	}
+}
+
+// flushAcks publishes the last acknowledgements; call it after the client
+// has flushed (no promise runs any more).
+func (p *producerInstance) flushAcks() { p.acks.Flush(p.shard) }
+
+// remaining counts the records the pacer still intends to send.
+func (p *producerInstance) remaining() int64 {
+	var n int64
+	for {
+		if _, ok := p.pace.Next(); !ok {
+			return n
+		}
+		n++
+		if n == math.MaxInt64 {
+			return n
+		}
+	}
+}

@@ -1,0 +1,484 @@
+// Package runner runs a scenario: it prepares the cluster and topics, starts
+// consumers and then paced producers, feeds every acknowledgement and
+// consumed record to a measure.Collector, drains, and returns the Result.
+//
+// Data flows one way: scenario → generators → pacer → producers → Kafka →
+// consumers → measure. The runner wires those stages; it evaluates no gates
+// and writes no reports (packages gates and report do).
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kbench/kbench/cluster"
+	"github.com/kbench/kbench/measure"
+	"github.com/kbench/kbench/scenarios"
+)
+
+// Options configure a run beyond what the scenario says.
+type Options struct {
+	// Brokers, when non-nil, replaces the scenario's cluster.brokers. An
+	// empty non-nil slice selects the embedded cluster.
+	Brokers []string
+	// Progress, if set, is called after every report interval.
+	Progress func(measure.Progress)
+	// IntervalLog, if set, receives the HdrHistogram interval log.
+	IntervalLog io.Writer
+	// Logf, if set, receives informational messages (one line each).
+	Logf func(format string, args ...any)
+	// Version is the kbench version recorded in the result.
+	Version string
+	// RunID identifies the run in record headers; 0 picks a random one.
+	RunID uint64
+	// ReadyTimeout bounds the wait for consumer groups to be assigned
+	// every partition before producers start. Default 30s.
+	ReadyTimeout time.Duration
+}
+
+// Error is a run that could not start, with a hint for the user.
+type Error struct {
+	Err  error
+	Hint string
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+func setupErr(hint string, format string, args ...any) *Error {
+	return &Error{Err: fmt.Errorf(format, args...), Hint: hint}
+}
+
+// flushOnInterrupt bounds how long in-flight records may take to be
+// acknowledged after an interruption.
+const flushOnInterrupt = 5 * time.Second
+
+// Run runs the scenario and returns its result. It returns an *Error, and
+// no result, when the run cannot start (cluster unreachable, missing
+// topic). Once producing has started it always returns a result: when ctx
+// is cancelled the run stops early, in-flight records are flushed briefly,
+// and the partial result has StatusInterrupted.
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Result, error) {
+	logf := opts.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	brokers := sc.Cluster.Brokers
+	if opts.Brokers != nil {
+		brokers = opts.Brokers
+	}
+	info := measure.Cluster{Kind: measure.ClusterExternal, Brokers: brokers,
+		Description: "external cluster at " + joinComma(brokers)}
+	if len(brokers) == 0 {
+		emb, err := cluster.StartEmbedded(0)
+		if err != nil {
+			return nil, &Error{Err: err, Hint: "the embedded cluster listens on 127.0.0.1; check that loopback works"}
+		}
+		defer emb.Close()
+		brokers = emb.Brokers()
+		info = measure.Cluster{Kind: measure.ClusterEmbedded, Description: emb.Description()}
+		logf("no brokers configured: using the %s", emb.Description())
+	}
+	runID := opts.RunID
+	if runID == 0 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		runID = binary.BigEndian.Uint64(b[:]) | 1
+	}
+
+	r := &run{sc: sc, opts: opts, logf: logf, brokers: brokers, runID: runID}
+	admCl, err := kgo.NewClient(commonOpts(brokers, sc.Cluster, clientID(sc, "admin"))...)
+	if err != nil {
+		return nil, &Error{Err: fmt.Errorf("admin client: %w", err)}
+	}
+	defer admCl.Close()
+	r.adm = kadm.NewClient(admCl)
+	if err := r.checkReachable(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.prepareTopics(ctx); err != nil {
+		return nil, err
+	}
+	return r.execute(ctx, info)
+}
+
+type run struct {
+	sc      *scenarios.Scenario
+	opts    Options
+	logf    func(string, ...any)
+	brokers []string
+	runID   uint64
+	adm     *kadm.Client
+	// partitions per topic used by the run
+	partitions map[string]int
+}
+
+func clientID(sc *scenarios.Scenario, role string) string {
+	id := sc.Cluster.ClientID
+	if id == "" {
+		id = "kbench"
+	}
+	return id + "-" + role
+}
+
+func joinComma(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += ","
+		}
+		out += v
+	}
+	return out
+}
+
+func (r *run) checkReachable(ctx context.Context) error {
+	timeout := r.sc.Cluster.DialTimeout + 5*time.Second
+	if r.sc.Cluster.DialTimeout <= 0 {
+		timeout = 15 * time.Second
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if _, err := r.adm.BrokerMetadata(cctx); err != nil {
+		if ctx.Err() != nil {
+			return &Error{Err: ctx.Err()}
+		}
+		return setupErr("check the addresses in --brokers, KBENCH_BROKERS or cluster.brokers, "+
+			"or leave them out to run on the embedded cluster",
+			"cannot reach the Kafka cluster at %s: %v", joinComma(r.brokers), err)
+	}
+	return nil
+}
+
+// usedTopics lists the topics producers and consumers use, in order.
+func (r *run) usedTopics() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, p := range r.sc.Producers {
+		add(p.Topic)
+	}
+	for _, c := range r.sc.Consumers {
+		add(c.Topic)
+	}
+	return out
+}
+
+func (r *run) prepareTopics(ctx context.Context) error {
+	existing, err := r.adm.ListTopics(ctx)
+	if err != nil {
+		return setupErr("", "listing topics: %v", err)
+	}
+	for _, t := range r.sc.Topics {
+		if existing.Has(t.Name) {
+			continue
+		}
+		if t.Create == scenarios.CreateNever {
+			return setupErr("create the topic first, or set `create: if-missing` on it in topics:",
+				"topic %q does not exist and is declared with create: never", t.Name)
+		}
+		configs := map[string]*string{}
+		for k, v := range t.Configs {
+			configs[k] = kadm.StringPtr(v)
+		}
+		rf := t.ReplicationFactor
+		if rf == 0 {
+			rf = -1
+		}
+		resp, err := r.adm.CreateTopic(ctx, t.Partitions, rf, configs, t.Name)
+		if err == nil {
+			err = resp.Err
+		}
+		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+			return setupErr("check the topic's partitions, replication_factor and configs against the cluster",
+				"creating topic %q: %v", t.Name, err)
+		}
+		r.logf("created topic %s (%d partitions)", t.Name, t.Partitions)
+	}
+	// Every used topic must now exist with leaders; topics created just now
+	// may take a moment to appear in metadata.
+	used := r.usedTopics()
+	r.partitions = map[string]int{}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		td, err := r.adm.ListTopics(ctx, used...)
+		if err != nil {
+			return setupErr("", "describing topics: %v", err)
+		}
+		missing := ""
+		for _, name := range used {
+			d, ok := td[name]
+			if !ok || d.Err != nil || len(d.Partitions) == 0 || !leadersKnown(d) {
+				missing = name
+				break
+			}
+			r.partitions[name] = len(d.Partitions)
+		}
+		if missing == "" {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return setupErr("declare it under topics: so kbench creates it, or create it on the cluster",
+				"topic %q does not exist or has no leaders", missing)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func leadersKnown(d kadm.TopicDetail) bool {
+	for _, p := range d.Partitions {
+		if p.Leader < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Result, error) {
+	sc := r.sc
+	start := time.Now()
+	// The collector's clock starts once consumers are ready, so build
+	// clients first and re-base the start time just before producing.
+	var consumers []*consumerInstance
+	groups := make([][]*consumerInstance, len(sc.Consumers))
+	closeConsumers := func() {
+		var wg sync.WaitGroup
+		for _, c := range consumers {
+			wg.Add(1)
+			go func() { defer wg.Done(); c.close() }()
+		}
+		wg.Wait()
+	}
+	// Consumers read from the first record stamped at or after this time,
+	// when their group has no committed offsets: records of this run, and
+	// not the topic's history. Producers stamp records with this process's
+	// clock and start later, so none of the run's records is older.
+	consumeFrom := start
+	for ci := range sc.Consumers {
+		c := &sc.Consumers[ci]
+		g := newGroupTracker(r.partitions[c.Topic], c.Instances)
+		for i := range c.Instances {
+			inst, err := newConsumerInstance(r, c, i, g, consumeFrom)
+			if err != nil {
+				closeConsumers()
+				return nil, &Error{Err: fmt.Errorf("consumer %s: %w", c.Name, err)}
+			}
+			consumers = append(consumers, inst)
+			groups[ci] = append(groups[ci], inst)
+		}
+	}
+	var producers []*producerInstance
+	closeProducers := func() {
+		for _, p := range producers {
+			p.cl.Close()
+		}
+	}
+	stream := uint32(0)
+	for pi := range sc.Producers {
+		p := &sc.Producers[pi]
+		for i := range p.Instances {
+			inst, err := newProducerInstance(r, p, i, stream)
+			if err != nil {
+				closeProducers()
+				closeConsumers()
+				return nil, &Error{Err: fmt.Errorf("producer %s: %w", p.Name, err)}
+			}
+			producers = append(producers, inst)
+			stream++
+		}
+	}
+
+	// Start consuming and wait until every group owns all its partitions,
+	// so no record of the run is produced before someone reads it.
+	cctx, stopConsumers := context.WithCancel(context.Background())
+	var cwg sync.WaitGroup
+	for _, c := range consumers {
+		cwg.Add(1)
+		go func() { defer cwg.Done(); c.run(cctx) }()
+	}
+	var notes []string
+	if len(consumers) > 0 {
+		if n := r.waitConsumersReady(ctx, consumers); n != "" {
+			notes = append(notes, n)
+		}
+	}
+
+	start = time.Now()
+	col := measure.NewCollector(start, sc.Warmup, r.opts.IntervalLog)
+	for ci, c := range sc.Consumers {
+		for i, shard := range col.AddConsumer(c.Name, c.Topic, c.Group, c.Instances) {
+			groups[ci][i].shard.Store(shard)
+		}
+	}
+	if err := attachProducers(col, sc, producers); err != nil {
+		stopConsumers()
+		closeProducers()
+		closeConsumers()
+		return nil, &Error{Err: err}
+	}
+	clk := newClock(start)
+	for _, p := range producers {
+		p.clk = clk
+	}
+	for _, c := range consumers {
+		c.clk = clk
+		c.ready.Store(true)
+	}
+
+	// Progress ticks.
+	interval := sc.Report.Interval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	tickDone := make(chan struct{})
+	var twg sync.WaitGroup
+	twg.Add(1)
+	go func() {
+		defer twg.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-tickDone:
+				return
+			case now := <-t.C:
+				p := col.Tick(now)
+				if r.opts.Progress != nil {
+					r.opts.Progress(p)
+				}
+			}
+		}
+	}()
+
+	// Produce.
+	deadline := start.Add(sc.Duration)
+	var pwg sync.WaitGroup
+	for _, p := range producers {
+		pwg.Add(1)
+		go func() { defer pwg.Done(); p.run(ctx, start, deadline) }()
+	}
+	pwg.Wait()
+	producingEnd := time.Now()
+	interrupted := ctx.Err() != nil
+	r.flushProducers(producers, interrupted)
+	producingEnd = minTime(producingEnd, deadline)
+
+	// Drain: wait until consumers have read every acknowledged record.
+	if len(consumers) > 0 && !interrupted {
+		drainEnd := time.Now().Add(sc.Drain)
+		for !col.Drained() && time.Now().Before(drainEnd) && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !col.Drained() {
+			if ctx.Err() == nil {
+				notes = append(notes, fmt.Sprintf("consumers had not read every acknowledged record when the drain timeout (%v) ended", sc.Drain))
+			}
+		}
+	}
+	interrupted = ctx.Err() != nil
+	close(tickDone)
+	twg.Wait()
+	stopConsumers()
+	cwg.Wait()
+	closeConsumers()
+	closeProducers()
+
+	status := measure.StatusCompleted
+	if interrupted {
+		status = measure.StatusInterrupted
+	}
+	res, err := col.Finish(measure.RunInfo{
+		Scenario:      sc.Name,
+		ScenarioFile:  sc.File,
+		RunID:         strconv.FormatUint(r.runID, 16),
+		KbenchVersion: r.opts.Version,
+		Cluster:       info,
+		Duration:      sc.Duration,
+		Warmup:        sc.Warmup,
+		ProducingEnd:  producingEnd,
+		End:           time.Now(),
+		Status:        status,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range consumers {
+		if n := c.errors.Load(); n > 0 {
+			notes = append(notes, fmt.Sprintf("consumer %s: %d fetch errors (last: %v)", c.name, n, c.lastErr.Load()))
+		}
+	}
+	res.Notes = append(res.Notes, notes...)
+	return res, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func (r *run) flushProducers(producers []*producerInstance, interrupted bool) {
+	timeout := r.sc.Drain
+	if interrupted || timeout <= 0 {
+		timeout = flushOnInterrupt
+	}
+	fctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, p := range producers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := p.cl.Flush(fctx); err != nil {
+				// Records still in flight fail when the client closes;
+				// after Close no promise runs any more.
+				r.logf("producer %s: flush: %v; closing with records in flight", p.name, err)
+				p.cl.Close()
+			}
+			p.flushAcks()
+		}()
+	}
+	wg.Wait()
+}
+
+func (r *run) waitConsumersReady(ctx context.Context, consumers []*consumerInstance) string {
+	timeout := r.opts.ReadyTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		ready := true
+		for _, c := range consumers {
+			if !c.group.ready() {
+				ready = false
+				break
+			}
+		}
+		if ready {
+			return ""
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if ctx.Err() != nil {
+		return ""
+	}
+	return fmt.Sprintf("consumer groups were not assigned every partition within %v; producing started anyway", timeout)
+}
