@@ -117,6 +117,16 @@ func (d *decoder) pos(n ast.Node) Pos {
 	return Pos{File: d.file, Line: p.Line, Column: p.Column}
 }
 
+// failAt reports a problem at the setting path when its position is known,
+// else at n.
+func (d *decoder) failAt(path string, n ast.Node, hint, format string, args ...any) {
+	pos, ok := d.keyPos[path]
+	if !ok {
+		pos = d.pos(n)
+	}
+	d.errs = append(d.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
 func (d *decoder) fail(n ast.Node, hint, format string, args ...any) {
 	d.errs = append(d.errs, &Error{Pos: d.pos(n), Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
@@ -299,6 +309,26 @@ func (d *decoder) scalar(n ast.Node, what string) (string, bool) {
 	return d.interpolate(n, what, s)
 }
 
+// raw returns a scalar's text as written in the file, before ${VAR}
+// expansion.
+func raw(n ast.Node) string {
+	if n == nil || n.GetToken() == nil {
+		return ""
+	}
+	return n.GetToken().Value
+}
+
+// failValue reports a bad value. A value that came from the environment
+// may be a secret, so the message shows the text as written in the file
+// (e.g. ${KAFKA_PASSWORD}) instead of the value.
+func (d *decoder) failValue(n ast.Node, value, hint, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if r := raw(d.resolve(n)); value != "" && r != value {
+		msg = strings.ReplaceAll(msg, value, r)
+	}
+	d.errs = append(d.errs, &Error{Pos: d.pos(n), Msg: msg, Hint: hint})
+}
+
 // interpolate expands ${VAR} and ${VAR:-default}; $${ is a literal ${.
 // Errors show the reference as written, never a variable's value.
 func (d *decoder) interpolate(n ast.Node, what, s string) (string, bool) {
@@ -380,11 +410,11 @@ func (d *decoder) integer(n ast.Node, what string, lo, hi int64) (int64, bool) {
 	}
 	v, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10, 64)
 	if err != nil {
-		d.fail(n, "", "%s: expected a whole number, got %q", what, s)
+		d.failValue(n, s, "", "%s: expected a whole number, got %q", what, s)
 		return 0, false
 	}
 	if v < lo || v > hi {
-		d.fail(n, "", "%s: %d is out of range, want %d to %d", what, v, lo, hi)
+		d.failValue(n, s, "", "%s: %s is out of range, want %d to %d", what, s, lo, hi)
 		return 0, false
 	}
 	return v, true
@@ -400,7 +430,7 @@ func (d *decoder) number(n ast.Node, what string) (float64, bool) {
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		d.fail(n, "", "%s: expected a number, got %q", what, s)
+		d.failValue(n, s, "", "%s: expected a number, got %q", what, s)
 		return 0, false
 	}
 	return v, true
@@ -420,7 +450,7 @@ func (d *decoder) boolean(n ast.Node, what string, dst *bool) {
 	case "false":
 		*dst = false
 	default:
-		d.fail(n, "", "%s: expected true or false, got %q", what, s)
+		d.failValue(n, s, "", "%s: expected true or false, got %q", what, s)
 	}
 }
 
@@ -435,7 +465,7 @@ func parsed[T any](d *decoder, n ast.Node, what string, parse func(string) (T, e
 	}
 	v, err := parse(s)
 	if err != nil {
-		d.fail(n, "", "%s: %v", what, err)
+		d.failValue(n, s, "", "%s: %v", what, err)
 		return
 	}
 	*dst = v
@@ -490,7 +520,7 @@ func (d *decoder) jsonLiteral(n ast.Node, what string) string {
 		if json.Valid([]byte(s)) {
 			return s
 		}
-		d.fail(n, "", "%s: %q is not a JSON number", what, s)
+		d.failValue(n, s, "", "%s: %q is not a JSON number", what, s)
 		return "null"
 	}
 	s, ok := d.scalar(r, what)

@@ -221,7 +221,7 @@ func (d *decoder) field(name string, n ast.Node, path string, at ast.Node) *Fiel
 			if !builtin && f.Fake != "" {
 				hint = "gofakeit functions take no options here"
 			}
-			d.fail(r, hint, "%s: option %s does not apply to fake: %s", path, o, f.Fake)
+			d.failAt(joinPath(path, o), r, hint, "%s: option %s does not apply to fake: %s", path, o, f.Fake)
 		}
 	}
 	return f
@@ -375,7 +375,7 @@ func (d *decoder) rate(r *Rate, n ast.Node, path string) {
 		}
 		v, err := ParseRate(s)
 		if err != nil {
-			d.fail(res, "e.g. `rate: 5000/s`, `rate: unlimited`, or a profile mapping", "%s: %v", path, err)
+			d.failValue(res, s, "e.g. `rate: 5000/s`, `rate: unlimited`, or a profile mapping", "%s: %v", path, err)
 			return
 		}
 		r.Profile, r.Rate = RateConstant, v
@@ -447,7 +447,7 @@ func (d *decoder) rate(r *Rate, n ast.Node, path string) {
 	}
 	for k := range present {
 		if !allowed[k] {
-			d.fail(res, fmt.Sprintf("profile %s takes: %s", r.Profile, strings.Join(keys, ", ")),
+			d.failAt(joinPath(path, k), res, fmt.Sprintf("profile %s takes: %s", r.Profile, strings.Join(keys, ", ")),
 				"%s: %s does not apply to profile %s", path, k, r.Profile)
 		}
 	}
@@ -491,7 +491,7 @@ func (d *decoder) gates(s *Scenario, n ast.Node, path string) {
 		d.keyPos[p] = d.pos(item)
 		g, err := ParseGate(expr)
 		if err != nil {
-			d.fail(item, `e.g. "e2e.p99 < 50ms", "produce.rate >= 45000/s", "produce.errors == 0"`, "%v", err)
+			d.failValue(item, expr, `e.g. "e2e.p99 < 50ms", "produce.rate >= 45000/s", "produce.errors == 0"`, "%v", err)
 			continue
 		}
 		g.Pos = d.pos(item)

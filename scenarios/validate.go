@@ -502,7 +502,7 @@ func (c *checker) field(f *Field, fp string, depth int) {
 			if sg := suggest(f.Fake, kinds); sg != "" {
 				hint = fmt.Sprintf("did you mean %q?", sg)
 			}
-			add(hint, "unknown generator fake: %s", f.Fake)
+			c.add(f.Pos, fp+".fake", hint, "unknown generator fake: %s", f.Fake)
 		}
 	}
 	if f.NullRatio < 0 || f.NullRatio > 1 || math.IsNaN(f.NullRatio) {

@@ -158,7 +158,11 @@ func parseThreshold(u Unit, s string) (float64, error) {
 		if !ok || strings.TrimSpace(unit) != "s" {
 			return 0, fmt.Errorf("%q is not a byte rate", s)
 		}
-		v, err := parseScaled(strings.TrimSpace(num), sizeScale)
+		num = strings.TrimSpace(num)
+		if !strings.HasSuffix(num, "B") {
+			return 0, fmt.Errorf("%q has no byte unit: write e.g. 10MB/s or 512KiB/s", s)
+		}
+		v, err := parseScaled(num, sizeScale)
 		if err != nil {
 			return 0, err
 		}
