@@ -299,20 +299,23 @@ type Producer struct {
 	Acks Acks
 	// Compression is none, gzip, snappy, lz4 or zstd. Default none.
 	Compression string
-	// Linger is how long a batch may wait to fill. Default 0 (franz-go's
-	// default: send as soon as possible).
+	// Linger is how long a partition's batch may wait to fill; 0 sends at
+	// once. Scenario files default to DefaultLinger (franz-go's default)
+	// when the key is absent; Go-built scenarios set it explicitly.
 	Linger time.Duration
-	// BatchSize is the maximum batch size in bytes. Default 1 MiB
-	// (franz-go's default).
+	// BatchSize is the maximum batch size in bytes; 0 keeps franz-go's
+	// default (1,000,012 bytes).
 	BatchSize int
-	// Idempotent enables the idempotent producer. Default true when Acks
-	// is all; it requires acks all.
+	// Idempotent enables the idempotent producer; it requires AcksAll.
+	// Scenario files default to true when acks is all; Go-built scenarios
+	// set it explicitly.
 	Idempotent bool
-	// MaxInFlight is the maximum produce requests in flight per broker.
-	// Default 1 when not idempotent, 5 when idempotent (franz-go's).
+	// MaxInFlight is the maximum produce requests in flight per broker for
+	// a non-idempotent producer; 0 keeps franz-go's default (1). An
+	// idempotent producer always allows 5.
 	MaxInFlight int
 	// MaxBuffered is the maximum number of records buffered in the client
-	// before sends block. Default 10000 (franz-go's).
+	// before sends block; 0 keeps franz-go's default (50000).
 	MaxBuffered int
 	Pos         Pos
 }
