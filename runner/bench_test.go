@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,7 +40,7 @@ func BenchmarkProducerOverhead(b *testing.B) {
 	if err := sc.Validate(); err != nil {
 		b.Fatal(err)
 	}
-	var bare, bareHdr, kb []float64
+	var bare, bareHdr, bareGen, kb, bareCPU, kbCPU []float64
 	// Pre-built records of the same sizes for the bare loops.
 	gen, err := generators.New(sc.Data[0], 1, 0)
 	if err != nil {
@@ -81,13 +82,27 @@ func BenchmarkProducerOverhead(b *testing.B) {
 		out *[]float64
 		fn  func(brokers []string) float64
 	}{
-		{&bare, func(br []string) float64 { return bareLoop(b, br, prebuilt, time.Second, 3*time.Second) }},
+		{&bare, func(br []string) float64 {
+			c0 := cpuTime()
+			r := bareLoop(b, br, prebuilt, time.Second, 3*time.Second)
+			bareCPU = append(bareCPU, perRecordMicros(cpuTime()-c0, r*4))
+			return r
+		}},
 		{&bareHdr, func(br []string) float64 { return bareLoop(b, br, withHeader, time.Second, 3*time.Second) }},
+		{&bareGen, func(br []string) float64 {
+			g, err := generators.New(sc.Data[0], 1, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return bareLoopGen(b, br, g, time.Second, 3*time.Second)
+		}},
 		{&kb, func(br []string) float64 {
+			c0 := cpuTime()
 			res, err := Run(context.Background(), sc, Options{Brokers: br})
 			if err != nil {
 				b.Fatal(err)
 			}
+			kbCPU = append(kbCPU, perRecordMicros(cpuTime()-c0, float64(res.Produce.Acked)))
 			return res.Produce.Rate
 		}},
 	}
@@ -100,11 +115,33 @@ func BenchmarkProducerOverhead(b *testing.B) {
 		}
 	}
 	mb, mh, mk := mean(bare), mean(bareHdr), mean(kb)
+	cb, ck := mean(bareCPU), mean(kbCPU)
+	b.ReportMetric(cb, "bare-cpu-µs/record")
+	b.ReportMetric(ck, "kbench-cpu-µs/record")
 	b.ReportMetric(mb, "bare-records/s")
 	b.ReportMetric(mh, "bare+header-records/s")
 	b.ReportMetric(mk, "kbench-records/s")
 	b.ReportMetric(mk/mb, "kbench/bare")
+	b.ReportMetric(mean(bareGen), "bare+generate-records/s")
+	b.ReportMetric(mk/mean(bareGen), "kbench/bare+generate")
 	b.ReportMetric(mh/mb, "header/bare")
+}
+
+// cpuTime is this process's user+system CPU time (the embedded cluster
+// included: it runs in the process).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func perRecordMicros(cpu time.Duration, records float64) float64 {
+	if records <= 0 {
+		return 0
+	}
+	return float64(cpu.Microseconds()) / records
 }
 
 func mean(v []float64) float64 {
@@ -115,11 +152,35 @@ func mean(v []float64) float64 {
 	return s / float64(len(v))
 }
 
+// bareLoopGen is bareLoop generating each record with kbench's generator
+// instead of sending pre-built ones, to tell generation cost from the rest
+// of kbench's per-record work.
+func bareLoopGen(b *testing.B, brokers []string, g *generators.Generator, warmup, window time.Duration) float64 {
+	return bareLoopFn(b, brokers, func() *kgo.Record {
+		k, v := g.Next(nil, nil)
+		return &kgo.Record{Topic: "bench", Key: k, Value: v}
+	}, warmup, window)
+}
+
 // bareLoop produces records as fast as the client takes them for
 // warmup+window and returns the rate of records sent during the window and
 // acknowledged (eventually), the same measure kbench reports.
 func bareLoop(b *testing.B, brokers []string, recs []*kgo.Record, warmup, window time.Duration) float64 {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RequiredAcks(kgo.AllISRAcks()))
+	i := 0
+	return bareLoopFn(b, brokers, func() *kgo.Record {
+		// Records cannot be reused while in flight: copy the prebuilt one.
+		r := *recs[i%len(recs)]
+		i++
+		return &r
+	}, warmup, window)
+}
+
+func bareLoopFn(b *testing.B, brokers []string, next func() *kgo.Record, warmup, window time.Duration) float64 {
+	// The same settings as the kbench producer: acks all, idempotent,
+	// no compression (franz-go would otherwise default to snappy), 10ms
+	// linger.
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.ProducerLinger(10*time.Millisecond))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -134,17 +195,15 @@ func bareLoop(b *testing.B, brokers []string, recs []*kgo.Record, warmup, window
 	}
 	promiseWarmup := func(*kgo.Record, error) {}
 	ctx := context.Background()
-	for i := 0; ; i++ {
+	for {
 		now := time.Now()
 		if !now.Before(end) {
 			break
 		}
-		// Records cannot be reused while in flight: copy the prebuilt one.
-		r := *recs[i%len(recs)]
 		if now.Before(measureFrom) {
-			cl.Produce(ctx, &r, promiseWarmup)
+			cl.Produce(ctx, next(), promiseWarmup)
 		} else {
-			cl.Produce(ctx, &r, promiseMeasured)
+			cl.Produce(ctx, next(), promiseMeasured)
 		}
 	}
 	if err := cl.Flush(ctx); err != nil {
