@@ -162,8 +162,8 @@ type ProducerShard struct {
 }
 
 // tallyBatch and tallyMaxAge bound how much a tally keeps before it
-// publishes to its shard: a few dozen records, or 20ms at low rates, so
-// progress and the timeline stay current.
+// publishes to its shard: a few dozen records, or whatever came in 20ms,
+// so progress and the timeline stay current at any rate.
 const (
 	tallyBatch  = 64
 	tallyMaxAge = int64(20 * time.Millisecond)
@@ -174,23 +174,21 @@ const (
 // barrier on the hot path. The zero value is ready to use; call Flush when
 // the goroutine stops.
 type SendTally struct {
-	n, behind, maxLag, first int64
+	n, behind, maxLag, flushed int64
 }
 
 // Sent records that a record intended at intended (Unix ns) was handed to
 // the client at sent (Unix ns).
 func (t *SendTally) Sent(s *ProducerShard, intended, sent int64) {
-	if t.n == 0 {
-		t.first = sent
-	}
 	t.n++
 	lag := sent - intended
 	if lag > int64(BehindThreshold) {
 		t.behind++
 	}
 	t.maxLag = max(t.maxLag, lag)
-	if t.n >= tallyBatch || sent-t.first > tallyMaxAge {
+	if t.n >= tallyBatch || sent-t.flushed > tallyMaxAge {
 		t.Flush(s)
+		t.flushed = sent
 	}
 }
 
@@ -211,7 +209,7 @@ func (t *SendTally) Flush(s *ProducerShard) {
 // shard in batches, like SendTally. It must be used by one goroutine at a
 // time, such as the serialized promise calls of one franz-go client.
 type AckTally struct {
-	n, first, acked, bytes, mAcked, mBytes int64
+	n, flushed, acked, bytes, mAcked, mBytes int64
 	lat, raw                               [tallyBatch]int64
 	nlat                                   int
 }
@@ -219,9 +217,6 @@ type AckTally struct {
 // Acked records an acknowledgement at ack (Unix ns) of a record of size
 // bytes intended at intended and sent at sent.
 func (t *AckTally) Acked(s *ProducerShard, intended, sent, ack int64, size int) {
-	if t.n == 0 {
-		t.first = ack
-	}
 	t.n++
 	t.acked++
 	t.bytes += int64(size)
@@ -232,8 +227,9 @@ func (t *AckTally) Acked(s *ProducerShard, intended, sent, ack int64, size int) 
 		t.raw[t.nlat] = ack - sent
 		t.nlat++
 	}
-	if t.n >= tallyBatch || ack-t.first > tallyMaxAge {
+	if t.n >= tallyBatch || ack-t.flushed > tallyMaxAge {
 		t.Flush(s)
+		t.flushed = ack
 	}
 }
 
@@ -254,7 +250,7 @@ func (t *AckTally) Flush(s *ProducerShard) {
 		}
 		s.mu.Unlock()
 	}
-	*t = AckTally{}
+	t.n, t.acked, t.bytes, t.mAcked, t.mBytes, t.nlat = 0, 0, 0, 0, 0, 0
 }
 
 // Sent records a single send; see SendTally for the batched form used on

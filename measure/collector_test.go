@@ -200,3 +200,40 @@ func BenchmarkProducerShardAcked(b *testing.B) {
 		s.Acked(ns(0), ns(0), ns(0)+i%5_000_000, 100)
 	}
 }
+
+// TestTalliesPublish checks batching: a slow trickle is published at once,
+// a fast burst every few dozen records, and Flush publishes the rest.
+func TestTalliesPublish(t *testing.T) {
+	t.Parallel()
+	c := NewCollector(t0, 0, nil)
+	s := c.AddProducer(ProducerInfo{Name: "p", Topic: "t", Instances: 1})[0]
+	var st SendTally
+	var at AckTally
+	// One record a second: each is published immediately.
+	for i := range 3 {
+		now := ns(time.Duration(i+1) * time.Second)
+		st.Sent(s, now, now)
+		at.Acked(s, now, now, now+1000, 10)
+		if s.sent.Load() != int64(i+1) || s.acked.Load() != int64(i+1) {
+			t.Fatalf("trickle record %d not published: sent %d acked %d", i, s.sent.Load(), s.acked.Load())
+		}
+	}
+	// A burst within a millisecond: published in batches.
+	base := ns(10 * time.Second)
+	for i := range 100 {
+		now := base + int64(i)
+		st.Sent(s, now, now)
+		at.Acked(s, now, now, now+1000, 10)
+	}
+	if got := s.acked.Load(); got == 103 || got < 3+tallyBatch {
+		t.Fatalf("burst: acked published %d, want a batch of %d but not all", got, tallyBatch)
+	}
+	st.Flush(s)
+	at.Flush(s)
+	if s.sent.Load() != 103 || s.acked.Load() != 103 || s.bytes.Load() != 1030 {
+		t.Fatalf("after flush: sent %d acked %d bytes %d", s.sent.Load(), s.acked.Load(), s.bytes.Load())
+	}
+	if s.lat.TotalCount() != 103 {
+		t.Fatalf("latencies recorded %d", s.lat.TotalCount())
+	}
+}
