@@ -210,8 +210,8 @@ func (t *SendTally) Flush(s *ProducerShard) {
 // time, such as the serialized promise calls of one franz-go client.
 type AckTally struct {
 	n, flushed, acked, bytes, mAcked, mBytes int64
-	lat, raw                               [tallyBatch]int64
-	nlat                                   int
+	lat, raw                                 [tallyBatch]int64
+	nlat                                     int
 }
 
 // Acked records an acknowledgement at ack (Unix ns) of a record of size
