@@ -95,9 +95,14 @@ func TestInvalidInput(t *testing.T) {
 
 func TestRunUnreachableBrokers(t *testing.T) {
 	t.Parallel()
-	code, _, errOut := kbench(t, "run", "testdata/pass.yaml", "--quiet", "--out", t.TempDir(), "--brokers", "127.0.0.1:1")
+	out := t.TempDir()
+	code, _, errOut := kbench(t, "run", "testdata/pass.yaml", "--quiet", "--out", out, "--brokers", "127.0.0.1:1")
 	if code != exitRunError || !strings.Contains(errOut, "cannot reach the Kafka cluster at 127.0.0.1:1") || !strings.Contains(errOut, "hint:") {
 		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+	// A run that never started leaves no result directory behind.
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Fatalf("left %d entries in the result folder", len(entries))
 	}
 }
 

@@ -110,14 +110,9 @@ func runAction(c *cli.Context) error {
 	}
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
 
-	dir, err := report.NewDir(sc.Report.Out, sc.Name, time.Now())
-	if err != nil {
-		return exitWith(exitRunError, err, "check that the report folder is writable, or pass --out")
-	}
-	hlog, err := os.Create(filepath.Join(dir, report.IntervalLogFile))
-	if err != nil {
-		return exitWith(exitRunError, err, "")
-	}
+	// The result directory is made when the run starts producing (the
+	// interval log's first write), so a run that cannot start leaves none.
+	hlog := &resultDir{out: sc.Report.Out, name: sc.Name}
 	defer hlog.Close()
 
 	// The first Ctrl-C stops the run and still writes its partial result;
@@ -159,6 +154,10 @@ func runAction(c *cli.Context) error {
 		return exitWith(exitRunError, err, hint)
 	}
 	gates.Evaluate(res, sc.Gates)
+	dir, err := hlog.dir()
+	if err != nil {
+		return exitWith(exitRunError, err, "check that the report folder is writable, or pass --out")
+	}
 	if err := hlog.Close(); err != nil {
 		return exitWith(exitRunError, fmt.Errorf("interval log: %w", err), "")
 	}
@@ -170,6 +169,49 @@ func runAction(c *cli.Context) error {
 	}
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
 	return outcome(res)
+}
+
+// resultDir creates the run's result directory and its interval log on
+// first use.
+type resultDir struct {
+	out, name string
+	path      string
+	f         *os.File
+	err       error
+}
+
+// dir returns the directory, creating it if needed.
+func (r *resultDir) dir() (string, error) {
+	if r.path == "" && r.err == nil {
+		r.path, r.err = report.NewDir(r.out, r.name, time.Now())
+	}
+	return r.path, r.err
+}
+
+// Write appends to the interval log, creating the directory and the file
+// on the first call.
+func (r *resultDir) Write(p []byte) (int, error) {
+	if r.f == nil {
+		dir, err := r.dir()
+		if err != nil {
+			return 0, err
+		}
+		if r.f, err = os.Create(filepath.Join(dir, report.IntervalLogFile)); err != nil {
+			r.err = err
+			return 0, err
+		}
+	}
+	return r.f.Write(p)
+}
+
+// Close closes the interval log, if it was opened. It is safe to call twice.
+func (r *resultDir) Close() error {
+	if r.f == nil {
+		return nil
+	}
+	err := r.f.Close()
+	r.f = nil
+	return err
 }
 
 // outcome maps a finished run onto its exit code.
