@@ -95,6 +95,8 @@ func TestFormat(t *testing.T) {
 		{scenarios.UnitDuration, 1.5e9, "1.50s"},
 		{scenarios.UnitRate, 45000, "45.0k/s"},
 		{scenarios.UnitRate, 2.5e6, "2.50M/s"},
+		{scenarios.UnitRate, 99999.7, "100k/s"},
+		{scenarios.UnitDuration, 9.996e6, "10.0ms"},
 		{scenarios.UnitByteRate, 10.5e6, "10.5MB/s"},
 		{scenarios.UnitCount, 3, "3"},
 		{scenarios.UnitRatio, 0.005, "0.50%"},

@@ -41,11 +41,13 @@ func FormatBytes(v float64) string {
 	return fmt.Sprintf("%.0fB", v)
 }
 
+// sig3 formats v with three significant digits, deciding the decimals
+// after rounding so 99.97 reads 100, not 100.0.
 func sig3(v float64) string {
 	switch {
-	case v >= 100:
+	case v >= 99.95:
 		return fmt.Sprintf("%.0f", v)
-	case v >= 10:
+	case v >= 9.995:
 		return fmt.Sprintf("%.1f", v)
 	}
 	return fmt.Sprintf("%.2f", v)

@@ -26,19 +26,23 @@ func Text(w io.Writer, r *measure.Result) error {
 		r.RunID, r.DurationS, r.WarmupS, r.MeasuredS)
 
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "PRODUCE\tsent\tacked\terrors\tbehind\tunsent\trate\ttarget\tthroughput\t")
 	rows := r.Producers
 	if len(rows) > 1 {
 		total := r.Produce
 		total.Name = "total"
 		rows = append(append([]measure.Produce(nil), rows...), total)
 	}
+	nameWidth := len("PRODUCE")
+	for _, p := range rows {
+		nameWidth = max(nameWidth, len(p.Name))
+	}
+	fmt.Fprintf(tw, "%-*s\tsent\tacked\terrors\tbehind\tunsent\trate\ttarget\tthroughput\t\n", nameWidth, "PRODUCE")
 	for _, p := range rows {
 		target := "max"
 		if p.TargetRate > 0 {
 			target = measure.FormatRate(p.TargetRate) + "/s"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s/s\t%s\t%s/s\t\n", p.Name, p.Sent, p.Acked, p.Errors,
+		fmt.Fprintf(tw, "%-*s\t%d\t%d\t%d\t%d\t%d\t%s/s\t%s\t%s/s\t\n", nameWidth, p.Name, p.Sent, p.Acked, p.Errors,
 			p.Behind, p.Unsent, measure.FormatRate(p.Rate), target, measure.FormatBytes(p.Throughput))
 	}
 	if err := tw.Flush(); err != nil {
@@ -50,7 +54,7 @@ func Text(w io.Writer, r *measure.Result) error {
 
 	b.WriteString("\n")
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "LATENCY\tp50\tp90\tp99\tp99.9\tmax\tcount\t")
+	fmt.Fprintln(tw, "LATENCY       \tp50\tp90\tp99\tp99.9\tmax\tcount\t")
 	for _, row := range []struct {
 		name string
 		l    measure.Latency
@@ -61,10 +65,10 @@ func Text(w io.Writer, r *measure.Result) error {
 		{"end-to-end raw", r.Consume.E2ERaw},
 	} {
 		if row.l.Count == 0 {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t0\t\n", row.name)
+			fmt.Fprintf(tw, "%-14s\t-\t-\t-\t-\t-\t0\t\n", row.name)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", row.name, us(row.l.P50US), us(row.l.P90US),
+		fmt.Fprintf(tw, "%-14s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", row.name, us(row.l.P50US), us(row.l.P90US),
 			us(row.l.P99US), us(row.l.P999US), us(row.l.MaxUS), row.l.Count)
 	}
 	if err := tw.Flush(); err != nil {
