@@ -91,9 +91,6 @@ type ProducerInfo struct {
 	Name      string
 	Topic     string
 	Instances int
-	// Rate is the producer's summed target rate at an offset from the run
-	// start (records/s); nil or +Inf means unlimited.
-	Rate func(at time.Duration) float64
 	// Expected is the number of records the profile intends over [0, d);
 	// nil means unlimited.
 	Expected func(d time.Duration) float64
@@ -323,8 +320,11 @@ func (s *ConsumerShard) Foreign() { s.foreign.Add(1) }
 type Progress struct {
 	// Elapsed is the time since the run start.
 	Elapsed time.Duration
-	// TargetRate is the summed target rate now (0 when unlimited).
+	// TargetRate is the producers' summed target rate over the last
+	// interval (records/s; 0 when unlimited or after the duration).
 	TargetRate float64
+	// Unlimited is true when some producer has no rate limit.
+	Unlimited bool
 	// SendRate, AckRate and ConsumeRate are the last interval's rates.
 	SendRate, AckRate, ConsumeRate float64
 	// Acked, Errors, Behind and Consumed are run totals.
@@ -400,7 +400,7 @@ func (c *Collector) Tick(now time.Time) Progress {
 	iv := Interval{
 		StartS:        at.Seconds(),
 		LengthS:       d,
-		TargetRate:    c.targetRate(at),
+		TargetRate:    c.meanTarget(at, now.Sub(c.start)),
 		Sent:          t.sent - c.prev.sent,
 		Acked:         t.acked - c.prev.acked,
 		AckedBytes:    t.ackedBytes - c.prev.ackedBytes,
@@ -420,7 +420,8 @@ func (c *Collector) Tick(now time.Time) Progress {
 	}
 	return Progress{
 		Elapsed:     now.Sub(c.start),
-		TargetRate:  c.targetRate(now.Sub(c.start)),
+		TargetRate:  iv.TargetRate,
+		Unlimited:   c.unlimited(),
 		SendRate:    float64(iv.Sent) / d,
 		AckRate:     float64(iv.Acked) / d,
 		ConsumeRate: float64(iv.Consumed) / d,
@@ -454,21 +455,27 @@ func (c *Collector) writeLog(from, to time.Time) {
 	}
 }
 
-// targetRate sums the producers' target rates at offset at; 0 if any is
-// unlimited.
-func (c *Collector) targetRate(at time.Duration) float64 {
-	var sum float64
-	for _, g := range c.producers {
-		if g.info.Rate == nil {
-			return 0
-		}
-		r := g.info.Rate(at)
-		if r > 1e300 {
-			return 0
-		}
-		sum += r
+// meanTarget is the producers' summed mean target rate over [from, to),
+// from the profiles' integrals; 0 if any producer is unlimited.
+func (c *Collector) meanTarget(from, to time.Duration) float64 {
+	if to <= from || c.unlimited() {
+		return 0
 	}
-	return sum
+	var n float64
+	for _, g := range c.producers {
+		n += g.info.Expected(to) - g.info.Expected(from)
+	}
+	return n / (to - from).Seconds()
+}
+
+// unlimited reports whether some producer has no rate limit.
+func (c *Collector) unlimited() bool {
+	for _, g := range c.producers {
+		if g.info.Expected == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Drained reports whether every consumer group has consumed at least as

@@ -24,7 +24,6 @@ func TestCollectorMergesInstancesExactly(t *testing.T) {
 	c := NewCollector(t0, time.Second, &log)
 	shards := c.AddProducer(ProducerInfo{
 		Name: "p", Topic: "t", Instances: 2,
-		Rate:     func(time.Duration) float64 { return 1000 },
 		Expected: func(d time.Duration) float64 { return 1000 * d.Seconds() },
 	})
 	cons := c.AddConsumer("c", "t", "g", 1)
@@ -235,5 +234,31 @@ func TestTalliesPublish(t *testing.T) {
 	}
 	if s.lat.TotalCount() != 103 {
 		t.Fatalf("latencies recorded %d", s.lat.TotalCount())
+	}
+}
+
+// TestProgressTarget: the progress target is the profile's mean over the
+// interval, 0 after the end, and "unlimited" is flagged.
+func TestProgressTarget(t *testing.T) {
+	t.Parallel()
+	c := NewCollector(t0, 0, nil)
+	// A ramp 0 → 2000/s over 2s, then nothing (the run ends at 2s).
+	c.AddProducer(ProducerInfo{Name: "p", Topic: "t", Instances: 1, Expected: func(d time.Duration) float64 {
+		s := min(d, 2*time.Second).Seconds()
+		return 500 * s * s
+	}})
+	if p := c.Tick(t0.Add(time.Second)); p.TargetRate != 500 || p.Unlimited {
+		t.Fatalf("first second: %+v", p)
+	}
+	if p := c.Tick(t0.Add(2 * time.Second)); p.TargetRate != 1500 {
+		t.Fatalf("second second: %+v", p)
+	}
+	if p := c.Tick(t0.Add(3 * time.Second)); p.TargetRate != 0 {
+		t.Fatalf("after the end: %+v", p)
+	}
+	u := NewCollector(t0, 0, nil)
+	u.AddProducer(ProducerInfo{Name: "u", Topic: "t", Instances: 1})
+	if p := u.Tick(t0.Add(time.Second)); !p.Unlimited || p.TargetRate != 0 {
+		t.Fatalf("unlimited: %+v", p)
 	}
 }

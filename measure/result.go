@@ -154,8 +154,8 @@ type Interval struct {
 	StartS float64 `json:"start_s"`
 	// LengthS is the interval's length in seconds.
 	LengthS float64 `json:"length_s"`
-	// TargetRate is the producers' summed target rate at the interval
-	// start (records/s; 0 when unlimited).
+	// TargetRate is the producers' summed mean target rate over the
+	// interval (records/s; 0 when unlimited).
 	TargetRate float64 `json:"target_rate"`
 	Sent       int64   `json:"sent"`
 	Acked      int64   `json:"acked"`

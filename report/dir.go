@@ -31,8 +31,7 @@ func hgrmFiles(r *measure.Result) map[string]measure.Latency {
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // NewDir creates a fresh result directory for a run of scenario under out
-// (created if needed), named <scenario>-<UTC time>, and points out/latest
-// at it (best effort: a symlink). It returns the directory's path.
+// (created if needed), named <scenario>-<UTC time>, and returns its path.
 func NewDir(out, scenario string, now time.Time) (string, error) {
 	name := unsafeName.ReplaceAllString(scenario, "_")
 	if name == "" {
@@ -53,12 +52,33 @@ func NewDir(out, scenario string, now time.Time) (string, error) {
 		}
 		dir = filepath.Join(out, fmt.Sprintf("%s-%d", base, i))
 	}
+	return dir, nil
+}
+
+// LinkLatest points out/latest at dir (best effort: a symlink), once the
+// run's results are written.
+func LinkLatest(out, dir string) {
 	latest := filepath.Join(out, "latest")
 	if fi, err := os.Lstat(latest); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 		_ = os.Remove(latest)
 	}
 	_ = os.Symlink(filepath.Base(dir), latest)
-	return dir, nil
+}
+
+// CheckWritable creates out if needed and checks that files can be made in
+// it, so a run does not find out after the fact that its results have
+// nowhere to go.
+func CheckWritable(out string) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("result folder %s: %w", out, err)
+	}
+	f, err := os.CreateTemp(out, ".kbench-check-*")
+	if err != nil {
+		return fmt.Errorf("result folder %s is not writable: %w", out, err)
+	}
+	name := f.Name()
+	_ = f.Close()
+	return os.Remove(name)
 }
 
 // WriteDir writes r into dir: result.json, the .hgrm percentile files of

@@ -115,6 +115,25 @@ func TestReadResultRejectsNewerSchema(t *testing.T) {
 	}
 }
 
+func TestCheckWritable(t *testing.T) {
+	t.Parallel()
+	if err := CheckWritable(filepath.Join(t.TempDir(), "new", "folder")); err != nil {
+		t.Fatal(err)
+	}
+	ro := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(ro, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		if err := CheckWritable(ro); err == nil {
+			t.Fatal("a read-only folder passed")
+		}
+	}
+	if err := CheckWritable("/proc/kbench-no"); err == nil {
+		t.Fatal("an impossible folder passed")
+	}
+}
+
 func TestNewDirIsFreshAndLinked(t *testing.T) {
 	t.Parallel()
 	out := t.TempDir()
@@ -127,6 +146,8 @@ func TestNewDirIsFreshAndLinked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	LinkLatest(out, a)
+	LinkLatest(out, b)
 	if a == b || filepath.Base(a) != "my_scenario_1-20260102-030405" {
 		t.Fatalf("dirs %q %q", a, b)
 	}

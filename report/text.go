@@ -112,9 +112,9 @@ func us(v int64) string { return measure.FormatDuration(float64(v) * 1000) }
 
 // ProgressLine renders one live progress line.
 func ProgressLine(p measure.Progress) string {
-	target := "max"
-	if p.TargetRate > 0 {
-		target = measure.FormatRate(p.TargetRate) + "/s"
+	target := measure.FormatRate(p.TargetRate) + "/s"
+	if p.Unlimited {
+		target = "max"
 	}
 	line := fmt.Sprintf("[%5.1fs] produce %s/s (target %s) acked %d errors %d behind %d | consume %s/s",
 		p.Elapsed.Seconds(), measure.FormatRate(p.AckRate), target, p.Acked, p.Errors, p.Behind,

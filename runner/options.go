@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -26,9 +27,11 @@ func commonOpts(brokers []string, c scenarios.Cluster, clientID string) []kgo.Op
 	return opts
 }
 
-// producerOpts maps a scenario producer onto franz-go options.
-func producerOpts(p *scenarios.Producer) ([]kgo.Opt, error) {
-	var opts []kgo.Opt
+// producerOpts maps a scenario producer onto franz-go options. Records
+// that cannot be delivered within deliveryTimeout fail with the cause
+// (franz-go would otherwise retry forever).
+func producerOpts(p *scenarios.Producer, deliveryTimeout time.Duration) ([]kgo.Opt, error) {
+	opts := []kgo.Opt{kgo.RecordDeliveryTimeout(deliveryTimeout)}
 	switch p.Acks {
 	case scenarios.AcksAll, "":
 		opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()))

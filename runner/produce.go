@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -29,6 +30,9 @@ type producerInstance struct {
 	shard     *measure.ProducerShard
 	pool      sync.Pool // of *outRecord
 	clk       clock
+	// inflight counts records handed to the client whose promise has not
+	// run yet.
+	inflight atomic.Int64
 	// acks is used only by the client's promise calls, which franz-go
 	// serializes, and by flushAcks once the client has flushed.
 	acks measure.AckTally
@@ -55,6 +59,16 @@ func (o *outRecord) done(_ *kgo.Record, err error) {
 		p.acks.Acked(p.shard, o.intended, o.sent, p.clk.now(), len(o.rec.Key)+len(o.rec.Value))
 	}
 	p.pool.Put(o)
+	p.inflight.Add(-1)
+}
+
+// waitInflight waits, at most max, until every produced record's promise
+// has run.
+func (p *producerInstance) waitInflight(max time.Duration) {
+	deadline := time.Now().Add(max)
+	for p.inflight.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func newProducerInstance(r *run, p *scenarios.Producer, i int, stream uint32) (*producerInstance, error) {
@@ -74,7 +88,7 @@ func newProducerInstance(r *run, p *scenarios.Producer, i int, stream uint32) (*
 	if err != nil {
 		return nil, err
 	}
-	popts, err := producerOpts(p)
+	popts, err := producerOpts(p, max(r.sc.Drain, 5*time.Second))
 	if err != nil {
 		return nil, err
 	}
@@ -108,14 +122,10 @@ func attachProducers(col *measure.Collector, sc *scenarios.Scenario, producers [
 	for pi := range sc.Producers {
 		p := &sc.Producers[pi]
 		info := measure.ProducerInfo{Name: p.Name, Topic: p.Topic, Instances: p.Instances}
-		if p.Rate.Profile != scenarios.RateUnlimited {
-			total, err := pacer.New(p.Rate, 1, sc.Duration, 1)
-			if err != nil {
-				return err
-			}
-			rate := p.Rate
-			info.Rate = total.Rate
-			info.Expected = func(d time.Duration) float64 { return pacer.Expected(rate, 1, d) }
+		if !pacer.Unlimited(p.Rate) {
+			rate, end := p.Rate, sc.Duration
+			// Nothing is intended after the duration.
+			info.Expected = func(d time.Duration) float64 { return pacer.Expected(rate, 1, min(d, end)) }
 		}
 		shards := col.AddProducer(info)
 		for i := range p.Instances {
@@ -183,7 +193,8 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 		o.headers[0] = kgo.RecordHeader{Key: recordid.HeaderKey, Value: id.Append(o.id[:0])}
 		o.rec = kgo.Record{Topic: topic, Key: o.keyBuf, Value: o.valBuf, Headers: o.headers[:]}
 		tally.Sent(p.shard, intended, now)
-		p.cl.Produce(context.Background(), &o.rec, o.promise)
+		p.inflight.Add(1)
+		p.cl.Produce(ctx, &o.rec, o.promise)
 	}
 }
 

@@ -366,18 +366,31 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 		}
 	}()
 
-	// Produce.
+	// Produce. Sends that block (a full client buffer, a dead cluster)
+	// give up when the run is interrupted or the deadline is long past.
 	deadline := start.Add(sc.Duration)
+	pctx, stopProducing := context.WithDeadline(ctx, deadline.Add(sc.Drain+flushOnInterrupt))
+	defer stopProducing()
 	var pwg sync.WaitGroup
 	for _, p := range producers {
 		pwg.Add(1)
-		go func() { defer pwg.Done(); p.run(ctx, start, deadline) }()
+		go func() { defer pwg.Done(); p.run(pctx, start, deadline) }()
 	}
 	pwg.Wait()
-	producingEnd := time.Now()
+	// The profile's last record goes a little before the deadline; the
+	// run still lasts its whole duration.
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Until(deadline)):
+	}
 	interrupted := ctx.Err() != nil
-	r.flushProducers(producers, interrupted)
-	producingEnd = minTime(producingEnd, deadline)
+	// The measured window ends at the deadline, or when the run was
+	// interrupted: not when the last scheduled record happened to go.
+	producingEnd := deadline
+	if interrupted {
+		producingEnd = minTime(time.Now(), deadline)
+	}
+	notes = append(notes, r.flushProducers(producers, interrupted)...)
 
 	// Drain: wait until consumers have read every acknowledged record.
 	if len(consumers) > 0 && !interrupted {
@@ -434,28 +447,38 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-func (r *run) flushProducers(producers []*producerInstance, interrupted bool) {
+// flushProducers waits for in-flight records: up to the drain time, or a
+// few seconds after an interruption. Records still in flight then fail when
+// the client closes; it waits (briefly) for their promises so that every
+// sent record is counted as acknowledged or failed. It returns notes for
+// the result.
+func (r *run) flushProducers(producers []*producerInstance, interrupted bool) []string {
 	timeout := r.sc.Drain
 	if interrupted || timeout <= 0 {
 		timeout = flushOnInterrupt
 	}
 	fctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	var mu sync.Mutex
+	var notes []string
 	var wg sync.WaitGroup
 	for _, p := range producers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if err := p.cl.Flush(fctx); err != nil {
-				// Records still in flight fail when the client closes;
-				// after Close no promise runs any more.
-				r.logf("producer %s: flush: %v; closing with records in flight", p.name, err)
+				mu.Lock()
+				notes = append(notes, fmt.Sprintf("producer %s: %d records were still unacknowledged after %v and failed when the client closed",
+					p.name, p.inflight.Load(), timeout))
+				mu.Unlock()
 				p.cl.Close()
 			}
+			p.waitInflight(flushOnInterrupt)
 			p.flushAcks()
 		}()
 	}
 	wg.Wait()
+	return notes
 }
 
 func (r *run) waitConsumersReady(ctx context.Context, consumers []*consumerInstance) string {

@@ -175,3 +175,52 @@ func TestConsumersStartAtRun(t *testing.T) {
 			second.Consume.Records, second.Produce.Acked, second.Consume.Foreign, second.Consume.Missing)
 	}
 }
+
+// TestClusterDiesMidRun stops the cluster while producing: the run must
+// end on its own, count every sent record as acknowledged or failed, and
+// name the cause.
+func TestClusterDiesMidRun(t *testing.T) {
+	t.Parallel()
+	emb, err := cluster.StartEmbedded(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := scenario(t, scenarios.Rate{Profile: scenarios.RateConstant, Rate: 5000}, 3*time.Second)
+	sc.Drain = 2 * time.Second
+	sc.Consumers = nil
+	time.AfterFunc(1500*time.Millisecond, emb.Close)
+	start := time.Now()
+	res, err := Run(context.Background(), sc, Options{Brokers: emb.Brokers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 40*time.Second {
+		t.Fatalf("run took %v after the cluster died", took)
+	}
+	p := res.Produce
+	if p.Errors == 0 || p.Acked == 0 {
+		t.Fatalf("acked %d errors %d: want both", p.Acked, p.Errors)
+	}
+	if p.Sent != p.Acked+p.Errors {
+		t.Fatalf("sent %d != acked %d + errors %d", p.Sent, p.Acked, p.Errors)
+	}
+	if len(p.ErrorKinds) == 0 {
+		t.Fatal("no error kinds")
+	}
+}
+
+// TestMeasuredWindow: the measured window is duration − warmup, so the
+// achieved rate of a slow constant profile is exact.
+func TestMeasuredWindow(t *testing.T) {
+	t.Parallel()
+	sc := scenario(t, scenarios.Rate{Profile: scenarios.RateConstant, Rate: 10}, 3*time.Second)
+	sc.Warmup = time.Second
+	sc.Consumers = nil
+	res, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.MeasuredS != 2 || res.Produce.Rate != 10 || res.Produce.TargetRate != 10 {
+		t.Fatalf("window %vs rate %v target %v", res.MeasuredS, res.Produce.Rate, res.Produce.TargetRate)
+	}
+}

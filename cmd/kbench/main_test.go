@@ -10,6 +10,8 @@ import (
 )
 
 // kbench runs the CLI in-process and returns its exit code and output.
+// Tests calling it do not run in parallel: urfave/cli v2 shares
+// package-level flag values between apps.
 func kbench(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -18,7 +20,6 @@ func kbench(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestRunPassWritesResults(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	code, out, errOut := kbench(t, "run", "testdata/pass.yaml", "--out", dir, "--quiet")
 	if code != exitOK {
@@ -53,7 +54,6 @@ func TestRunPassWritesResults(t *testing.T) {
 }
 
 func TestRunGateFails(t *testing.T) {
-	t.Parallel()
 	code, out, _ := kbench(t, "run", "--quiet", "--out", t.TempDir(), "testdata/fail.yaml")
 	if code != exitGateFailed {
 		t.Fatalf("exit %d, want %d\n%s", code, exitGateFailed, out)
@@ -64,7 +64,6 @@ func TestRunGateFails(t *testing.T) {
 }
 
 func TestInvalidInput(t *testing.T) {
-	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	if err := os.WriteFile(bad, []byte("name: x\nduraton: 5s\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -94,7 +93,6 @@ func TestInvalidInput(t *testing.T) {
 }
 
 func TestRunUnreachableBrokers(t *testing.T) {
-	t.Parallel()
 	out := t.TempDir()
 	code, _, errOut := kbench(t, "run", "testdata/pass.yaml", "--quiet", "--out", out, "--brokers", "127.0.0.1:1")
 	if code != exitRunError || !strings.Contains(errOut, "cannot reach the Kafka cluster at 127.0.0.1:1") || !strings.Contains(errOut, "hint:") {
@@ -107,7 +105,6 @@ func TestRunUnreachableBrokers(t *testing.T) {
 }
 
 func TestGenerate(t *testing.T) {
-	t.Parallel()
 	code, out, errOut := kbench(t, "generate", "testdata/pass.yaml", "--count", "3")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -131,7 +128,6 @@ func TestGenerate(t *testing.T) {
 }
 
 func TestVersionAndValidate(t *testing.T) {
-	t.Parallel()
 	if code, out, _ := kbench(t, "version"); code != 0 || !strings.HasPrefix(out, "kbench ") {
 		t.Fatalf("version: %d %q", code, out)
 	}
@@ -142,7 +138,6 @@ func TestVersionAndValidate(t *testing.T) {
 }
 
 func TestInterspersed(t *testing.T) {
-	t.Parallel()
 	app := newApp(nil, nil)
 	got := interspersed(app, []string{"kbench", "run", "f.yaml", "--duration", "5s", "-q", "--out=x"})
 	want := []string{"kbench", "run", "--duration", "5s", "-q", "--out=x", "--", "f.yaml"}

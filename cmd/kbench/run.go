@@ -32,7 +32,7 @@ func runCommand() *cli.Command {
 			&cli.BoolFlag{Name: "embedded", Usage: "run on the embedded cluster whatever the scenario or KBENCH_BROKERS say"},
 			&cli.StringFlag{Name: "duration", Usage: "override the scenario's duration, e.g. 30s"},
 			&cli.StringFlag{Name: "warmup", Usage: "override the scenario's warmup, e.g. 5s"},
-			&cli.StringFlag{Name: "rate", Usage: "replace every producer's rate profile by a constant total rate, e.g. 5000/s, or unlimited"},
+			&cli.StringFlag{Name: "rate", Usage: "replace each producer's rate profile by this constant rate (split over its instances), e.g. 5000/s, or unlimited"},
 			&cli.StringFlag{Name: "out", Usage: "folder for result directories; overrides report.out"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no live progress"},
 		},
@@ -111,7 +111,11 @@ func runAction(c *cli.Context) error {
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
 
 	// The result directory is made when the run starts producing (the
-	// interval log's first write), so a run that cannot start leaves none.
+	// interval log's first write), so a run that cannot start leaves none;
+	// the folder must be writable before anything starts.
+	if err := report.CheckWritable(sc.Report.Out); err != nil {
+		return exitWith(exitInvalid, err, "pass --out with a writable folder")
+	}
 	hlog := &resultDir{out: sc.Report.Out, name: sc.Name}
 	defer hlog.Close()
 
@@ -126,10 +130,15 @@ func runAction(c *cli.Context) error {
 		if _, ok := <-sigs; !ok {
 			return
 		}
+		first := time.Now()
 		fmt.Fprintln(stderr, "\nkbench: interrupted: stopping producers and writing the partial result (Ctrl-C again to quit at once)")
 		cancel()
-		if _, ok := <-sigs; ok {
-			os.Exit(exitInterrupted)
+		for range sigs {
+			// A terminal or `timeout` may deliver one interrupt twice (to
+			// the process and to its group): only a later one quits.
+			if time.Since(first) > time.Second {
+				os.Exit(exitInterrupted)
+			}
 		}
 	}()
 
@@ -161,12 +170,14 @@ func runAction(c *cli.Context) error {
 	if err := hlog.Close(); err != nil {
 		return exitWith(exitRunError, fmt.Errorf("interval log: %w", err), "")
 	}
-	if err := report.WriteDir(dir, res, sc.Report.Formats); err != nil {
-		return exitWith(exitRunError, fmt.Errorf("writing results to %s: %w", dir, err), "")
-	}
+	// The summary goes out even if the files cannot be written.
 	if err := report.Text(stdout, res); err != nil {
 		return exitWith(exitRunError, err, "")
 	}
+	if err := report.WriteDir(dir, res, sc.Report.Formats); err != nil {
+		return exitWith(exitRunError, fmt.Errorf("writing results to %s: %w", dir, err), "")
+	}
+	report.LinkLatest(sc.Report.Out, dir)
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
 	return outcome(res)
 }
