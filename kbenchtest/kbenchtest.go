@@ -101,7 +101,9 @@ func RunFile(t testing.TB, c *Cluster, path string, opts ...Option) *measure.Res
 // Run runs sc on c (ignoring the scenario's own brokers), evaluates its
 // gates, and fails t for each failed gate and for acknowledged records
 // that no consumer saw. A run that cannot start fails the test at once.
-// The test's context (or its deadline) interrupts the run.
+// The run lasts the scenario's duration (see Duration to shorten it). Tests
+// sharing one KBENCH_BROKERS cluster in parallel should give their
+// scenarios distinct names or consumer groups.
 func Run(t testing.TB, c *Cluster, sc *scenarios.Scenario, opts ...Option) *measure.Result {
 	t.Helper()
 	var cfg config
@@ -130,11 +132,7 @@ func Run(t testing.TB, c *Cluster, sc *scenarios.Scenario, opts ...Option) *meas
 		hlog = f
 		ro.IntervalLog = f
 	}
-	ctx := context.Background()
-	if tc, ok := t.(interface{ Context() context.Context }); ok {
-		ctx = tc.Context()
-	}
-	res, err := runner.Run(ctx, sc, ro)
+	res, err := runner.Run(context.Background(), sc, ro)
 	if hlog != nil {
 		_ = hlog.Close()
 	}
