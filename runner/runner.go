@@ -97,7 +97,8 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 		runID = binary.BigEndian.Uint64(b[:]) | 1
 	}
 
-	r := &run{sc: sc, opts: opts, logf: logf, brokers: brokers, runID: runID}
+	r := &run{sc: sc, opts: opts, logf: logf, brokers: brokers, runID: runID,
+		embedded: info.Kind == measure.ClusterEmbedded}
 	admCl, err := kgo.NewClient(commonOpts(brokers, sc.Cluster, clientID(sc, "admin"))...)
 	if err != nil {
 		return nil, &Error{Err: fmt.Errorf("admin client: %w", err)}
@@ -119,7 +120,9 @@ type run struct {
 	logf    func(string, ...any)
 	brokers []string
 	runID   uint64
-	adm     *kadm.Client
+	// embedded is true when the run uses the in-process cluster.
+	embedded bool
+	adm      *kadm.Client
 	// partitions per topic used by the run
 	partitions map[string]int
 }
@@ -185,7 +188,19 @@ func (r *run) prepareTopics(ctx context.Context) error {
 	if err != nil {
 		return setupErr("", "listing topics: %v", err)
 	}
-	for _, t := range r.sc.Topics {
+	topics := r.sc.Topics
+	if r.embedded {
+		// The embedded cluster starts empty: topics used but not declared
+		// are created with the defaults. An external cluster must have
+		// them already.
+		for _, name := range r.usedTopics() {
+			if r.sc.TopicByName(name) == nil {
+				topics = append(topics, scenarios.Topic{Name: name, Partitions: scenarios.DefaultPartitions,
+					ReplicationFactor: -1, Create: scenarios.CreateIfMissing})
+			}
+		}
+	}
+	for _, t := range topics {
 		if existing.Has(t.Name) {
 			continue
 		}
@@ -214,6 +229,16 @@ func (r *run) prepareTopics(ctx context.Context) error {
 	// Every used topic must now exist with leaders; topics created just now
 	// may take a moment to appear in metadata.
 	used := r.usedTopics()
+	for _, name := range used {
+		declared := false
+		for _, t := range topics {
+			declared = declared || t.Name == name
+		}
+		if !existing.Has(name) && !declared {
+			return setupErr("declare it under topics: so kbench creates it, or create it on the cluster",
+				"topic %q does not exist", name)
+		}
+	}
 	r.partitions = map[string]int{}
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -224,3 +224,33 @@ func TestMeasuredWindow(t *testing.T) {
 		t.Fatalf("window %vs rate %v target %v", res.MeasuredS, res.Produce.Rate, res.Produce.TargetRate)
 	}
 }
+
+// TestUndeclaredTopics: on the embedded cluster a used but undeclared
+// topic is created, whatever the file's brokers said; on an external
+// cluster it must exist.
+func TestUndeclaredTopics(t *testing.T) {
+	t.Parallel()
+	sc := scenario(t, scenarios.Rate{Profile: scenarios.RateConstant, Rate: 100}, time.Second)
+	sc.Topics = nil
+	sc.Cluster.Brokers = []string{"kafka.invalid:9092"}
+	if err := sc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), sc, Options{Brokers: []string{}})
+	if err != nil {
+		t.Fatalf("embedded run: %v", err)
+	}
+	if res.Produce.Acked == 0 || res.Consume.Missing != 0 {
+		t.Fatalf("embedded run: %+v", res.Produce)
+	}
+	emb, err := cluster.StartEmbedded(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emb.Close)
+	sc.Topics = nil
+	_, err = Run(context.Background(), sc, Options{Brokers: emb.Brokers()})
+	if err == nil || !strings.Contains(err.Error(), `topic "events" does not exist`) {
+		t.Fatalf("external run: err = %v", err)
+	}
+}

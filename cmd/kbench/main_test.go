@@ -68,7 +68,13 @@ func TestInvalidInput(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("name: x\nduraton: 5s\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	huge := filepath.Join(t.TempDir(), "huge.yaml")
+	if err := os.WriteFile(huge, []byte("data: { d: { fields: { n: { fake: int, min: 1e300, max: 1e301 } } } }\nproducers: [{ topic: t, data: d, rate: 1/s }]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := [][]string{
+		{"validate", huge},
+		{"run", huge},
 		{"run", bad},
 		{"validate", bad},
 		{"run", "testdata/pass.yaml", "--duration", "soon"},

@@ -108,6 +108,9 @@ func runAction(c *cli.Context) error {
 	if err := applyFlags(c, sc); err != nil {
 		return exitWith(exitInvalid, err, "")
 	}
+	if err := checkData(sc); err != nil {
+		return exitWith(exitInvalid, err, "")
+	}
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
 
 	// The result directory is made when the run starts producing (the

@@ -21,6 +21,9 @@ func validateCommand() *cli.Command {
 			bad := 0
 			for _, path := range c.Args().Slice() {
 				sc, err := scenarios.Load(path)
+				if err == nil {
+					err = checkData(sc)
+				}
 				if err != nil {
 					bad++
 					fmt.Fprintln(c.App.ErrWriter, err)
