@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -30,9 +29,6 @@ type producerInstance struct {
 	shard     *measure.ProducerShard
 	pool      sync.Pool // of *outRecord
 	clk       clock
-	// inflight counts records handed to the client whose promise has not
-	// run yet.
-	inflight atomic.Int64
 	// acks is used only by the client's promise calls, which franz-go
 	// serializes, and by flushAcks once the client has flushed.
 	acks measure.AckTally
@@ -59,14 +55,13 @@ func (o *outRecord) done(_ *kgo.Record, err error) {
 		p.acks.Acked(p.shard, o.intended, o.sent, p.clk.now(), len(o.rec.Key)+len(o.rec.Value))
 	}
 	p.pool.Put(o)
-	p.inflight.Add(-1)
 }
 
 // waitInflight waits, at most max, until every produced record's promise
-// has run.
+// has run: franz-go counts a record as buffered until its promise returns.
 func (p *producerInstance) waitInflight(max time.Duration) {
 	deadline := time.Now().Add(max)
-	for p.inflight.Load() > 0 && time.Now().Before(deadline) {
+	for p.cl.BufferedProduceRecords() > 0 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 }
@@ -193,7 +188,6 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 		o.headers[0] = kgo.RecordHeader{Key: recordid.HeaderKey, Value: id.Append(o.id[:0])}
 		o.rec = kgo.Record{Topic: topic, Key: o.keyBuf, Value: o.valBuf, Headers: o.headers[:]}
 		tally.Sent(p.shard, intended, now)
-		p.inflight.Add(1)
 		p.cl.Produce(ctx, &o.rec, o.promise)
 	}
 }

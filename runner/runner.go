@@ -494,7 +494,7 @@ func (r *run) flushProducers(producers []*producerInstance, interrupted bool) []
 			if err := p.cl.Flush(fctx); err != nil {
 				mu.Lock()
 				notes = append(notes, fmt.Sprintf("producer %s: %d records were still unacknowledged after %v and failed when the client closed",
-					p.name, p.inflight.Load(), timeout))
+					p.name, p.cl.BufferedProduceRecords(), timeout))
 				mu.Unlock()
 				p.cl.Close()
 			}
