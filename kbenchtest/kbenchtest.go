@@ -119,7 +119,7 @@ func Run(t testing.TB, c *Cluster, sc *scenarios.Scenario, opts ...Option) *meas
 	if err := sc.Validate(); err != nil {
 		t.Fatalf("kbenchtest: %v", err)
 	}
-	ro := runner.Options{Brokers: c.Brokers, Progress: cfg.progress, Version: "kbenchtest"}
+	ro := runner.Options{Brokers: c.Brokers, Embedded: c.Embedded, Progress: cfg.progress, Version: "kbenchtest"}
 	if ro.Brokers == nil {
 		ro.Brokers = []string{}
 	}

@@ -32,6 +32,10 @@ type Options struct {
 	// Brokers, when non-nil, replaces the scenario's cluster.brokers. An
 	// empty non-nil slice selects the embedded cluster.
 	Brokers []string
+	// Embedded says that Brokers belong to an embedded cluster the caller
+	// started (as kbenchtest does): reports say so, and topics used but
+	// not declared are created.
+	Embedded bool
 	// Progress, if set, is called after every report interval.
 	Progress func(measure.Progress)
 	// IntervalLog, if set, receives the HdrHistogram interval log.
@@ -80,6 +84,11 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 	}
 	info := measure.Cluster{Kind: measure.ClusterExternal, Brokers: brokers,
 		Description: "external cluster at " + joinComma(brokers)}
+	if opts.Embedded && len(brokers) > 0 {
+		info = measure.Cluster{Kind: measure.ClusterEmbedded,
+			Description: "embedded in-process cluster (franz-go kfake, no replication) at " + joinComma(brokers) +
+				": figures show kbench's own overhead, not Kafka's performance"}
+	}
 	if len(brokers) == 0 {
 		emb, err := cluster.StartEmbedded(0)
 		if err != nil {

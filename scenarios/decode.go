@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,147 +18,401 @@ import (
 	"github.com/goccy/go-yaml/parser"
 )
 
-// Load reads and parses the scenario file at path, with ${VAR} taken from
-// the process environment.
+// Load reads the scenario file at path and parses it with Parse, taking
+// ${VAR} references from the process environment.
 func Load(path string) (*Scenario, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, ErrorList{{Pos: Pos{File: path}, Msg: fmt.Sprintf("cannot read scenario: %v", err)}}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, ErrorList{{Pos: Pos{File: path}, Msg: fmt.Sprintf("cannot read the scenario: %v", err)}}
 	}
 	return Parse(path, src, nil)
 }
 
-// Parse parses a scenario file's contents. file names it in errors. env
-// looks up ${VAR} references; nil means os.LookupEnv. On failure the error
-// is an ErrorList of every problem found, in file order.
+// Parse parses, completes and checks a scenario file's contents. file names
+// the file in errors and positions, and gives the scenario its default
+// name. env looks up the variables of ${VAR} and ${VAR:-default}
+// references; nil means os.LookupEnv.
+//
+// Parse decodes the YAML into a Scenario, applies the defaults and runs
+// the same checks as Validate. On failure it returns a nil Scenario and an
+// ErrorList holding every problem found, sorted by position, each naming
+// file:line:column (after MaxErrors problems, a last entry says how many
+// more there are).
 func Parse(file string, src []byte, env func(string) (string, bool)) (*Scenario, error) {
 	if env == nil {
 		env = os.LookupEnv
 	}
-	d := &decoder{file: file, env: env, anchors: map[string]ast.Node{}, keyPos: map[string]Pos{}}
-	f, err := parser.ParseBytes(src, 0)
-	if err != nil {
-		var se *yaml.SyntaxError
-		e := &Error{Pos: Pos{File: file, Line: 1, Column: 1}, Msg: "invalid YAML: " + err.Error()}
-		if errors.As(err, &se) && se.Token != nil && se.Token.Position != nil {
-			e.Pos.Line, e.Pos.Column = se.Token.Position.Line, se.Token.Position.Column
-			e.Msg = "invalid YAML: " + se.Message
+	d := newDecoder(file, env)
+	body, ok := d.document(src)
+	if !ok {
+		return nil, d.errs.asError()
+	}
+	if r := d.resolve(body); !isMapping(r) {
+		if r != nil {
+			d.errAt(body, "", "a scenario file is a mapping of keys such as name, data and producers (see examples/quickstart.yaml)",
+				"expected a mapping (key: value lines) at the top level, got %s", describe(r))
 		}
-		return nil, ErrorList{e}
-	}
-	var body ast.Node
-	docs := 0
-	for _, doc := range f.Docs {
-		if doc.Body != nil {
-			docs++
-			if body == nil {
-				body = doc.Body
-			}
-		}
-	}
-	if body == nil {
-		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Column: 1}, Msg: "the scenario file is empty",
-			Hint: "start from examples/quickstart.yaml"}}
-	}
-	if docs > 1 {
-		d.errs = append(d.errs, &Error{Pos: Pos{File: file, Line: 1, Column: 1},
-			Msg: "the file holds several YAML documents; a scenario file holds one"})
+		return nil, d.errs.asError()
 	}
 	s := &Scenario{File: file}
 	d.scenario(s, body)
-	if len(d.errs) > 0 {
-		return nil, d.errs.err()
-	}
-	if s.Name == "" {
-		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
-	}
-	applyDefaults(s)
+	applyDefaults(s, d.explicit)
 	for _, e := range validate(s) {
-		if e.Path != "" {
-			e.Msg = e.Path + ": " + e.Msg
-		}
-		if p, ok := d.keyPos[e.Path]; ok {
-			e.Pos = p
-		} else if e.Pos.Line == 0 {
-			e.Pos = Pos{File: file, Line: 1, Column: 1}
-		}
-		d.errs = append(d.errs, e)
+		d.place(e)
 	}
-	if len(d.errs) > 0 {
-		return nil, d.errs.err()
+	d.scrub()
+	if err := d.errs.asError(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// Validate applies defaults to a scenario built in Go and checks it as
-// Parse would. Errors name the setting by path.
+// Validate applies the defaults to a scenario built (or changed) in Go and
+// checks it as Parse checks a file. Problems name the setting by its path,
+// e.g. "producers[0].rate", since there is no file position; the error is
+// an ErrorList. Validate on a scenario returned by Parse changes nothing
+// and returns nil.
 func (s *Scenario) Validate() error {
-	if s.Name == "" {
-		s.Name = "scenario"
-	}
-	applyDefaults(s)
-	return ErrorList(validate(s)).err()
+	applyDefaults(s, nil)
+	return ErrorList(validate(s)).asError()
 }
 
+// Limits that keep hostile or broken files from exhausting memory.
+const (
+	maxFieldDepth = 32      // nesting of object and array fields
+	maxFields     = 100_000 // fields after alias expansion
+	maxKeptErrors = 1000    // problems kept before sorting and capping
+)
+
+// decoder walks a goccy YAML AST into a Scenario, collecting problems with
+// the position of the offending key or value.
 type decoder struct {
-	file    string
-	env     func(string) (string, bool)
-	errs    ErrorList
-	anchors map[string]ast.Node
-	// keyPos maps a setting's path to where its value is, so checks made
-	// after decoding can point at the right place.
+	file string
+	env  func(string) (string, bool)
+	errs ErrorList
+
+	anchors map[string][]anchorDef
+	// keyPos maps a setting's path to where its value is written (or its
+	// key, when the value is empty), so problems found after decoding can
+	// point at the right place.
 	keyPos map[string]Pos
+	// explicit holds the paths of settings written in the file, for the
+	// defaults that depend on whether a key was written.
+	explicit map[string]bool
+	// expanded holds the scalars into which an environment variable's
+	// value was substituted: problems about them show the text as
+	// written, never the value (it may be a secret). secrets maps each
+	// substituted value to its reference, to scrub it from every message.
+	expanded map[Pos]expansion
+	secrets  map[string]string
+
+	// bad holds the paths of settings that failed to decode; semantic
+	// problems about them are not reported (see place).
+	bad map[string]bool
+
+	nfields, depth int
+	tooMany        bool
+	active         map[ast.Node]bool // field mappings being decoded
 }
+
+type expansion struct{ raw, val string }
+
+type anchorDef struct {
+	pos  Pos
+	node ast.Node
+}
+
+func newDecoder(file string, env func(string) (string, bool)) *decoder {
+	return &decoder{
+		file: file, env: env,
+		anchors:  map[string][]anchorDef{},
+		keyPos:   map[string]Pos{},
+		explicit: map[string]bool{},
+		expanded: map[Pos]expansion{},
+		secrets:  map[string]string{},
+		bad:      map[string]bool{},
+		active:   map[ast.Node]bool{},
+	}
+}
+
+// document parses the YAML and returns the scenario's node; ok is false
+// (with the problem recorded) for a syntax error or an empty file.
+func (d *decoder) document(src []byte) (ast.Node, bool) {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		d.add(d.syntaxError(err, src))
+		return nil, false
+	}
+	var body ast.Node
+	docs := 0
+	for _, doc := range f.Docs {
+		if doc == nil || doc.Body == nil {
+			continue
+		}
+		if _, null := doc.Body.(*ast.NullNode); null {
+			continue
+		}
+		if docs++; docs == 1 {
+			body = doc.Body
+		} else {
+			d.add(&Error{Pos: d.pos(doc.Body), Msg: "a second YAML document (after ---): a scenario file holds one",
+				Hint: "split the scenarios into files of their own"})
+		}
+	}
+	if body == nil {
+		d.add(&Error{Pos: Pos{File: d.file, Line: 1, Column: 1}, Msg: "the scenario file is empty",
+			Hint: "start from examples/quickstart.yaml"})
+		return nil, false
+	}
+	d.collectAnchors(body, 0)
+	return body, true
+}
+
+var dupKeyRe = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):(\d+)\]$`)
+
+// syntaxError turns a goccy parse error into an Error at its position.
+func (d *decoder) syntaxError(err error, src []byte) *Error {
+	e := &Error{Pos: Pos{File: d.file, Line: 1, Column: 1}, Msg: "invalid YAML: " + err.Error()}
+	var ye yaml.Error
+	if !errors.As(err, &ye) {
+		return e
+	}
+	msg := strings.ReplaceAll(ye.GetMessage(), "\t", `\t`)
+	e.Msg = "invalid YAML: " + msg
+	if tk := ye.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > 0 {
+		e.Pos.Line, e.Pos.Column = tk.Position.Line, max(tk.Position.Column, 1)
+	}
+	if m := dupKeyRe.FindStringSubmatch(msg); m != nil {
+		key, uerr := strconv.Unquote(`"` + m[1] + `"`)
+		if uerr != nil {
+			key = m[1]
+		}
+		e.Msg = fmt.Sprintf("duplicate key %q (first written at line %s, column %s)", key, m[2], m[3])
+		e.Hint = "remove one of them"
+		return e
+	}
+	// A ${VAR:-x} inside a { flow mapping } confuses YAML: quote it.
+	lines := strings.Split(string(src), "\n")
+	l := e.Pos.Line - 1
+	line := ""
+	if l >= 0 && l < len(lines) {
+		line = lines[l]
+	}
+	if strings.Contains(line, "${") && (strings.Count(line, "{") > strings.Count(line, "${") || strings.Contains(line, "[")) {
+		e.Hint = `quote values holding ${...} inside { } or [ ]: key: "${VAR:-default}"`
+	} else if strings.Contains(msg, `\t`) || strings.HasPrefix(strings.TrimLeft(line, " "), "\t") {
+		e.Hint = "indent with spaces, not tabs"
+	}
+	return e
+}
+
+// add records a problem; its path failed to decode.
+func (d *decoder) add(e *Error) {
+	d.addBad(e, e.Path)
+}
+
+// addBad records a problem, marking the setting at bad as failed.
+func (d *decoder) addBad(e *Error, bad string) {
+	if bad != "" {
+		d.bad[bad] = true
+	}
+	if e.Pos.File == "" {
+		e.Pos.File = d.file
+	}
+	if len(d.errs) < maxKeptErrors {
+		d.errs = append(d.errs, e)
+	}
+}
+
+// errAt records a problem about the setting at path whose node is n.
+func (d *decoder) errAt(n ast.Node, path, hint, format string, args ...any) {
+	d.add(&Error{Pos: d.pos(n), Path: path, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// place adds a problem found by validate, at the position of its setting
+// (or of the closest enclosing one written in the file). It drops the
+// problem when its setting, an enclosing or an enclosed one, or one of its
+// dependencies failed to decode; and it shows values substituted from the
+// environment as written in the file.
+func (d *decoder) place(e *Error) {
+	for b := range d.bad {
+		if within(b, e.Path) || within(e.Path, b) {
+			return
+		}
+		for _, dep := range e.deps {
+			if within(dep, b) {
+				return
+			}
+		}
+	}
+	e.Pos = d.lookup(e.Path)
+	if x, ok := d.expanded[e.Pos]; ok {
+		// validate quotes every value it shows (%q): show the text as
+		// written instead.
+		e.Msg = strings.ReplaceAll(e.Msg, strconv.Quote(x.val), strconv.Quote(x.raw))
+		e.Hint = strings.ReplaceAll(e.Hint, strconv.Quote(x.val), strconv.Quote(x.raw))
+	}
+	if len(d.errs) < maxKeptErrors {
+		d.errs = append(d.errs, e)
+	}
+}
+
+// minSecret is the length from which substituted values are scrubbed from
+// every message (shorter ones would mangle messages and are no secrets).
+const minSecret = 3
+
+// scrub replaces, in every problem, each value substituted from the
+// environment by its reference: a last line of defence for values that a
+// message shows in some other way than quoted at their own position.
+func (d *decoder) scrub() {
+	if len(d.secrets) == 0 {
+		return
+	}
+	vals := mapKeys(d.secrets)
+	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
+	for _, e := range d.errs {
+		for _, v := range vals {
+			e.Msg = strings.ReplaceAll(e.Msg, v, d.secrets[v])
+			e.Hint = strings.ReplaceAll(e.Hint, v, d.secrets[v])
+		}
+	}
+}
+
+// within reports whether the setting at path is the one at outer or
+// inside it ("producers[1].rate" is within "producers[1]", not within
+// "producers[10]").
+func within(path, outer string) bool {
+	if outer == "" || path == "" {
+		return false
+	}
+	return path == outer || strings.HasPrefix(path, outer+".") || strings.HasPrefix(path, outer+"[")
+}
+
+// lookup returns the position of the setting at path, or of its closest
+// enclosing setting, or the start of the file.
+func (d *decoder) lookup(path string) Pos {
+	for p := path; p != ""; p = parentPath(p) {
+		if pos, ok := d.keyPos[p]; ok {
+			return pos
+		}
+	}
+	return Pos{File: d.file, Line: 1, Column: 1}
+}
+
+// parentPath strips the last ".key" or "[i]" from a path.
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func indexPath(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
 
 func (d *decoder) pos(n ast.Node) Pos {
-	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
+	// A block mapping's token is its first colon: point at its first key.
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		if !v.IsFlowStyle && len(v.Values) > 0 && v.Values[0] != nil {
+			return d.pos(v.Values[0].Key)
+		}
+	case *ast.MappingValueNode:
+		if v.Key != nil {
+			return d.pos(v.Key)
+		}
+	}
+	if n == nil {
 		return Pos{File: d.file, Line: 1, Column: 1}
 	}
-	p := n.GetToken().Position
-	return Pos{File: d.file, Line: p.Line, Column: p.Column}
-}
-
-// failAt reports a problem at the setting path when its position is known,
-// else at n.
-func (d *decoder) failAt(path string, n ast.Node, hint, format string, args ...any) {
-	pos, ok := d.keyPos[path]
-	if !ok {
-		pos = d.pos(n)
+	tk := n.GetToken()
+	if tk == nil || tk.Position == nil || tk.Position.Line < 1 {
+		return Pos{File: d.file, Line: 1, Column: 1}
 	}
-	d.errs = append(d.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Hint: hint})
+	return Pos{File: d.file, Line: tk.Position.Line, Column: max(tk.Position.Column, 1)}
 }
 
-func (d *decoder) fail(n ast.Node, hint, format string, args ...any) {
-	d.errs = append(d.errs, &Error{Pos: d.pos(n), Msg: fmt.Sprintf(format, args...), Hint: hint})
+// collectAnchors records every anchor in document order, so an alias can
+// be resolved to the closest anchor of its name before it.
+func (d *decoder) collectAnchors(n ast.Node, depth int) {
+	if n == nil || depth > 10_000 {
+		return
+	}
+	switch v := n.(type) {
+	case *ast.AnchorNode:
+		d.anchors[nodeText(v.Name)] = append(d.anchors[nodeText(v.Name)], anchorDef{pos: d.pos(v), node: v.Value})
+		d.collectAnchors(v.Value, depth+1)
+	case *ast.TagNode:
+		d.collectAnchors(v.Value, depth+1)
+	case *ast.MappingNode:
+		for _, mv := range v.Values {
+			d.collectAnchors(mv, depth+1)
+		}
+	case *ast.MappingValueNode:
+		d.collectAnchors(v.Key, depth+1)
+		d.collectAnchors(v.Value, depth+1)
+	case *ast.MappingKeyNode:
+		d.collectAnchors(v.Value, depth+1)
+	case *ast.SequenceNode:
+		for _, item := range v.Values {
+			d.collectAnchors(item, depth+1)
+		}
+	}
 }
 
-// resolve follows anchors, aliases and tags to the node that holds data.
+func before(a, b Pos) bool {
+	return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
+}
+
+func nodeText(n ast.Node) string {
+	if n == nil || n.GetToken() == nil {
+		return ""
+	}
+	if s, ok := n.(*ast.StringNode); ok {
+		return s.Value
+	}
+	return n.GetToken().Value
+}
+
+// resolve follows anchors, aliases and tags to the node holding the data.
+// It returns nil (and records a problem) for an alias without anchor.
 func (d *decoder) resolve(n ast.Node) ast.Node {
-	for range 32 {
+	for range 64 {
 		switch v := n.(type) {
 		case *ast.AnchorNode:
-			if name, ok := v.Name.(*ast.StringNode); ok {
-				d.anchors[name.Value] = v.Value
-			}
+			n = v.Value
+		case *ast.TagNode:
 			n = v.Value
 		case *ast.AliasNode:
-			name := ""
-			if s, ok := v.Value.(*ast.StringNode); ok {
-				name = s.Value
+			name, at := nodeText(v.Value), d.pos(v)
+			var target ast.Node
+			for _, a := range d.anchors[name] {
+				if before(a.pos, at) {
+					target = a.node
+				}
 			}
-			target, ok := d.anchors[name]
-			if !ok {
-				d.fail(n, "define the anchor (&"+name+") before using it", "unknown alias *%s", name)
+			if target == nil {
+				d.errAt(v, "", "define the anchor (&"+name+") before the alias", "unknown alias *%s", name)
 				return nil
 			}
 			n = target
-		case *ast.TagNode:
-			n = v.Value
 		default:
 			return n
 		}
 	}
-	return n
+	d.errAt(n, "", "", "aliases nest too deeply")
+	return nil
 }
 
 // kind describes a node for "expected X, got Y" messages.
@@ -179,168 +434,189 @@ func kind(n ast.Node) string {
 	return "something else"
 }
 
-type entry struct {
-	key     string
-	keyNode ast.Node
-	val     ast.Node
+func isNull(n ast.Node) bool {
+	_, ok := n.(*ast.NullNode)
+	return n == nil || ok
 }
 
-// mapping returns the entries of a mapping node in order, reporting
-// duplicate keys; ok is false (and an error reported) if n is no mapping.
-func (d *decoder) mapping(n ast.Node, what string) ([]entry, bool) {
-	n = d.resolve(n)
+func isMapping(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return true
+	}
+	return false
+}
+
+// entry is one key: value of a mapping.
+type entry struct {
+	key      string
+	keyNode  ast.Node
+	val      ast.Node
+	valOrKey ast.Node // the value, or the key when the value is empty
+}
+
+// mapping returns the entries of the mapping n in order. An empty value
+// (null) is an empty mapping. ok is false, and a problem recorded, when n
+// is not a mapping.
+func (d *decoder) mapping(n ast.Node, path, expect string) ([]entry, bool) {
+	r := d.resolve(n)
 	var values []*ast.MappingValueNode
-	switch m := n.(type) {
+	switch m := r.(type) {
+	case nil:
+		if n != nil { // an alias without anchor, already reported
+			return nil, false
+		}
+		return nil, true
+	case *ast.NullNode:
+		return nil, true
 	case *ast.MappingNode:
 		values = m.Values
 	case *ast.MappingValueNode:
 		values = []*ast.MappingValueNode{m}
-	case nil:
-		return nil, false
 	default:
-		d.fail(n, "", "%s: expected a mapping (key: value lines), got %s", what, kind(n))
+		d.errAt(n, path, "", "expected %s, got %s", expect, describe(r))
 		return nil, false
 	}
 	seen := map[string]bool{}
 	out := make([]entry, 0, len(values))
 	for _, mv := range values {
 		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
-			d.fail(mv.Key, "write the keys out", "%s: merge keys (<<) are not supported", what)
+			d.errAt(mv.Key, path, "write the keys out instead", "merge keys (<<) are not supported")
 			continue
 		}
-		key := ""
-		if k, ok := d.resolve(mv.Key).(ast.ScalarNode); ok {
-			key = fmt.Sprint(k.GetValue())
+		k := d.resolve(mv.Key)
+		if k == nil {
+			continue
 		}
+		sk, ok := k.(ast.ScalarNode)
+		if !ok || isNull(k) {
+			d.errAt(mv.Key, path, "", "expected a plain key, got %s", kind(k))
+			continue
+		}
+		key := nodeText(sk)
 		if seen[key] {
-			d.fail(mv.Key, "remove one of them", "%s: duplicate key %q", what, key)
+			d.errAt(mv.Key, path, "remove one of them", "duplicate key %q", key)
 			continue
 		}
 		seen[key] = true
-		out = append(out, entry{key: key, keyNode: mv.Key, val: mv.Value})
+		e := entry{key: key, keyNode: mv.Key, val: mv.Value, valOrKey: mv.Value}
+		if v := mv.Value; v == nil || v.GetToken() == nil || isNull(v) {
+			e.valOrKey = mv.Key
+		}
+		out = append(out, e)
 	}
 	return out, true
 }
 
-// handler decodes one key's value; path is the setting's path.
+// describe is kind, naming the value of a short scalar.
+func describe(n ast.Node) string {
+	switch n.(type) {
+	case *ast.StringNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+		if t := nodeText(n); len(t) <= 40 && !strings.Contains(t, "${") {
+			return fmt.Sprintf("%s (%q)", kind(n), t)
+		}
+	}
+	return kind(n)
+}
+
+// handler decodes one key's value; path is the key's path.
 type handler func(val ast.Node, path string)
 
-// fields decodes a mapping with a fixed set of keys, reporting unknown keys
-// with the closest known one. It returns the keys present.
-func (d *decoder) fields(n ast.Node, what, path string, hs map[string]handler) map[string]bool {
-	entries, ok := d.mapping(n, what)
+// fields decodes the mapping n whose keys are those of hs, in section sec
+// (see sections). It reports unknown keys with the closest valid one, and
+// returns the keys present with their key nodes (nil if n is no mapping).
+func (d *decoder) fields(n ast.Node, sec section, path string, hs map[string]handler) map[string]ast.Node {
+	checkSection(sec, hs)
+	if sec.item && isNull(n) {
+		d.errAt(n, path, "", "expected a mapping (key: value lines) for %s, got nothing", sec.what)
+		return nil
+	}
+	entries, ok := d.mapping(n, path, "a mapping (key: value lines) for "+sec.what)
 	if !ok {
 		return nil
 	}
-	present := map[string]bool{}
+	present := make(map[string]ast.Node, len(entries))
 	for _, e := range entries {
 		h, ok := hs[e.key]
 		if !ok {
-			d.unknownKey(e.keyNode, e.key, what, hs)
+			d.unknownKey(e.keyNode, e.key, sec, path, hs)
 			continue
 		}
-		present[e.key] = true
+		sawKey(sec, e.key)
 		p := joinPath(path, e.key)
-		d.keyPos[p] = d.pos(valueOr(e.val, e.keyNode))
+		present[e.key] = e.keyNode
+		d.explicit[p] = true
+		d.keyPos[p] = d.pos(e.valOrKey)
 		h(e.val, p)
 	}
 	return present
 }
 
-func valueOr(v, k ast.Node) ast.Node {
-	if v == nil || v.GetToken() == nil {
-		return k
-	}
-	if _, null := v.(*ast.NullNode); null {
-		return k
-	}
-	return v
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func (d *decoder) unknownKey(n ast.Node, key, what string, hs map[string]handler) {
-	if msg, ok := reserved[key]; ok && what == "scenario" {
-		d.fail(n, msg, "%q is not supported yet in this version of kbench", key)
+func (d *decoder) unknownKey(n ast.Node, key string, sec section, path string, hs map[string]handler) {
+	bad := joinPath(path, key)
+	if why, ok := sec.reserved[key]; ok {
+		d.addBad(&Error{Pos: d.pos(n), Path: path, Hint: why,
+			Msg: fmt.Sprintf("%q is not supported yet in this version of kbench", key)}, bad)
 		return
 	}
 	known := make([]string, 0, len(hs))
 	for k := range hs {
-		known = append(known, k)
+		if _, reserved := sec.reserved[k]; !reserved {
+			known = append(known, k)
+		}
 	}
 	sort.Strings(known)
 	hint := "valid keys here: " + strings.Join(known, ", ")
 	if s := suggest(key, known); s != "" {
 		hint = fmt.Sprintf("did you mean %q?", s)
+	} else if homes := keyHomes(key, sec); len(homes) > 0 {
+		hint = fmt.Sprintf("%q belongs in %s; valid keys here: %s", key, strings.Join(homes, " or "), strings.Join(known, ", "))
 	}
-	d.fail(n, hint, "unknown key %q in %s", key, what)
+	d.addBad(&Error{Pos: d.pos(n), Path: path, Hint: hint, Msg: fmt.Sprintf("unknown key %q %s", key, sec.in)}, bad)
 }
 
-// reserved are top-level keys of later versions, with what to do instead.
-var reserved = map[string]string{
-	"pipeline": "pipeline verification is planned; remove the key to run the scenario",
-	"verify":   "verifiers are planned; remove the key to run the scenario",
-	"schema":   "schema support is planned; use format json or bytes",
-}
-
-// scalar returns a scalar's text with ${VAR} references expanded; ok is
-// false (and an error reported) if n is not a scalar.
-func (d *decoder) scalar(n ast.Node, what string) (string, bool) {
-	n = d.resolve(n)
+// scalar returns the text of the scalar n with ${VAR} references
+// expanded. ok is false, and a problem recorded, if n is not a scalar.
+// expect describes the wanted value for the message.
+func (d *decoder) scalar(n ast.Node, path, expect string) (string, bool) {
+	r := d.resolve(n)
 	var s string
-	switch v := n.(type) {
+	switch v := r.(type) {
+	case nil:
+		if n == nil {
+			d.errAt(n, path, "", "expected %s, got nothing", expect)
+		}
+		return "", false
 	case *ast.StringNode:
 		s = v.Value
 	case *ast.LiteralNode:
-		s = v.Value.Value
+		if v.Value != nil {
+			s = v.Value.Value
+		}
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
 		s = v.GetToken().Value
-	case nil:
-		return "", false
 	default:
-		d.fail(n, "", "%s: expected a value, got %s", what, kind(n))
+		d.errAt(n, path, "", "expected %s, got %s", expect, kind(r))
 		return "", false
 	}
-	return d.interpolate(n, what, s)
+	return d.interpolate(n, path, s)
 }
 
-// raw returns a scalar's text as written in the file, before ${VAR}
-// expansion.
-func raw(n ast.Node) string {
-	if n == nil || n.GetToken() == nil {
-		return ""
-	}
-	return n.GetToken().Value
-}
-
-// failValue reports a bad value. A value that came from the environment
-// may be a secret, so the message shows the text as written in the file
-// (e.g. ${KAFKA_PASSWORD}) instead of the value.
-func (d *decoder) failValue(n ast.Node, value, hint, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if r := raw(d.resolve(n)); value != "" && r != value {
-		msg = strings.ReplaceAll(msg, value, r)
-	}
-	d.errs = append(d.errs, &Error{Pos: d.pos(n), Msg: msg, Hint: hint})
-}
-
-// interpolate expands ${VAR} and ${VAR:-default}; $${ is a literal ${.
-// Errors show the reference as written, never a variable's value.
-func (d *decoder) interpolate(n ast.Node, what, s string) (string, bool) {
+// interpolate expands ${VAR} and ${VAR:-default} in s, the text of n;
+// $${ stands for a literal ${. Problems show the reference, never a
+// variable's value.
+func (d *decoder) interpolate(n ast.Node, path, s string) (string, bool) {
 	if !strings.Contains(s, "${") {
 		return s, true
 	}
+	raw := s
 	var b strings.Builder
+	substituted := false
 	for {
 		i := strings.Index(s, "${")
 		if i < 0 {
 			b.WriteString(s)
-			return b.String(), true
+			break
 		}
 		if i > 0 && s[i-1] == '$' {
 			b.WriteString(s[:i-1] + "${")
@@ -350,28 +626,35 @@ func (d *decoder) interpolate(n ast.Node, what, s string) (string, bool) {
 		b.WriteString(s[:i])
 		end := strings.IndexByte(s[i:], '}')
 		if end < 0 {
-			d.fail(n, "close it: ${NAME}", "%s: unterminated ${ in %q", what, s)
+			d.errAt(n, path, "close the reference: ${NAME} (write $${ for a literal ${)", "unterminated ${ in %q", raw)
 			return "", false
 		}
 		ref := s[i+2 : i+end]
 		name, def, hasDef := strings.Cut(ref, ":-")
-		if !validEnvName(name) {
-			d.fail(n, "write ${NAME} or ${NAME:-default}", "%s: bad variable reference ${%s}", what, ref)
+		if !validEnvName(name) || strings.Contains(def, "${") {
+			d.errAt(n, path, "write ${NAME} or ${NAME:-default}; names are letters, digits and _", "bad variable reference ${%s}", ref)
 			return "", false
 		}
-		v, ok := d.env(name)
-		switch {
-		case ok:
+		if v, ok := d.env(name); ok {
 			b.WriteString(v)
-		case hasDef:
+			substituted = substituted || v != ""
+			if len(v) >= minSecret {
+				d.secrets[v] = "${" + name + "}"
+			}
+		} else if hasDef {
 			b.WriteString(def)
-		default:
-			d.fail(n, fmt.Sprintf("set %s, or give a default: ${%s:-value}", name, name),
-				"%s: environment variable %s is not set", what, name)
+		} else {
+			d.errAt(n, path, fmt.Sprintf("set %s, or give a default: ${%s:-value}", name, name),
+				"environment variable %s is not set", name)
 			return "", false
 		}
 		s = s[i+end+1:]
 	}
+	out := b.String()
+	if substituted {
+		d.expanded[d.pos(n)] = expansion{raw: raw, val: out}
+	}
+	return out, true
 }
 
 func validEnvName(s string) bool {
@@ -387,146 +670,196 @@ func validEnvName(s string) bool {
 	return true
 }
 
-func (d *decoder) str(n ast.Node, what string, dst *string) {
-	if v, ok := d.scalar(n, what); ok {
-		*dst = v
-	} else if isNull(n) {
-		d.fail(n, "", "%s: expected a string, got nothing", what)
-	}
-}
-
-func isNull(n ast.Node) bool {
-	_, ok := n.(*ast.NullNode)
-	return n == nil || ok
-}
-
-func (d *decoder) integer(n ast.Node, what string, lo, hi int64) (int64, bool) {
-	s, ok := d.scalar(n, what)
+// convert decodes the scalar n with conv. expect describes the wanted
+// value (for problems about values substituted from the environment, whose
+// text must not be shown).
+func convert[T any](d *decoder, n ast.Node, path, expect string, conv func(string) (T, error)) (T, bool) {
+	var zero T
+	s, ok := d.scalar(n, path, expect)
 	if !ok {
-		if isNull(n) {
-			d.fail(n, "", "%s: expected a whole number, got nothing", what)
+		return zero, false
+	}
+	v, err := conv(s)
+	if err == nil {
+		return v, true
+	}
+	e := &Error{Pos: d.pos(n), Path: path, Msg: err.Error()}
+	if x, ok := d.expanded[e.Pos]; ok {
+		e.Msg = fmt.Sprintf("%q expands to a value that is not %s", x.raw, expect)
+	} else if pe, ok := err.(*Error); ok {
+		e.Msg, e.Hint = pe.Msg, pe.Hint
+	}
+	d.add(e)
+	return zero, false
+}
+
+func (d *decoder) str(n ast.Node, path string) string {
+	s, _ := convert(d, n, path, "a string", func(s string) (string, error) { return s, nil })
+	return s
+}
+
+// integer decodes a whole number in [lo, hi] (underscores allowed).
+func (d *decoder) integer(n ast.Node, path string, lo, hi int64) (int64, bool) {
+	expect := fmt.Sprintf("a whole number from %d to %d", lo, hi)
+	if hi == math.MaxInt64 {
+		expect = fmt.Sprintf("a whole number of at least %d", lo)
+	}
+	return convert(d, n, path, expect, func(s string) (int64, error) {
+		v, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10, 64)
+		if err != nil {
+			if f, ferr := strconv.ParseFloat(strings.TrimSpace(s), 64); ferr == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+				v, err = int64(f), nil
+			}
 		}
-		return 0, false
-	}
-	v, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10, 64)
-	if err != nil {
-		d.failValue(n, s, "", "%s: expected a whole number, got %q", what, s)
-		return 0, false
-	}
-	if v < lo || v > hi {
-		d.failValue(n, s, "", "%s: %s is out of range, want %d to %d", what, s, lo, hi)
-		return 0, false
-	}
-	return v, true
-}
-
-func (d *decoder) number(n ast.Node, what string) (float64, bool) {
-	s, ok := d.scalar(n, what)
-	if !ok {
-		if isNull(n) {
-			d.fail(n, "", "%s: expected a number, got nothing", what)
+		if err != nil {
+			return 0, &Error{Msg: fmt.Sprintf("expected %s, got %q", expect, s)}
 		}
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		d.failValue(n, s, "", "%s: expected a number, got %q", what, s)
-		return 0, false
-	}
-	return v, true
-}
-
-func (d *decoder) boolean(n ast.Node, what string, dst *bool) {
-	s, ok := d.scalar(n, what)
-	if !ok {
-		if isNull(n) {
-			d.fail(n, "", "%s: expected true or false, got nothing", what)
+		if v < lo || v > hi {
+			return 0, &Error{Msg: fmt.Sprintf("%d is out of range: expected %s", v, expect)}
 		}
-		return
-	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true":
-		*dst = true
-	case "false":
-		*dst = false
-	default:
-		d.failValue(n, s, "", "%s: expected true or false, got %q", what, s)
-	}
+		return v, nil
+	})
 }
 
-// parsed decodes a scalar with a notation parser (duration, rate, size).
-func parsed[T any](d *decoder, n ast.Node, what string, parse func(string) (T, error), dst *T) {
-	s, ok := d.scalar(n, what)
-	if !ok {
-		if isNull(n) {
-			d.fail(n, "", "%s: expected a value, got nothing", what)
+// seed decodes a seed: a whole number from 1 to 2⁶⁴-1.
+func (d *decoder) seed(n ast.Node, path string) uint64 {
+	const expect = "a whole number of at least 1 (below 2^64)"
+	v, _ := convert(d, n, path, expect, func(s string) (uint64, error) {
+		v, err := strconv.ParseUint(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10, 64)
+		if err != nil || v == 0 {
+			return 0, &Error{Msg: fmt.Sprintf("expected %s, got %q", expect, s), Hint: "0 is not a seed; leave the key out for the default"}
 		}
-		return
-	}
-	v, err := parse(s)
-	if err != nil {
-		d.failValue(n, s, "", "%s: %v", what, err)
-		return
-	}
-	*dst = v
+		return v, nil
+	})
+	return v
 }
 
-func (d *decoder) duration(n ast.Node, what string, dst *time.Duration) {
-	parsed(d, n, what, ParseDuration, dst)
+// number decodes a finite decimal number for which ok (if not nil) holds;
+// want describes the range.
+func (d *decoder) number(n ast.Node, path string, ok func(float64) bool, want string) (float64, bool) {
+	expect := "a number"
+	if want != "" {
+		expect = "a number " + want
+	}
+	return convert(d, n, path, expect, func(s string) (float64, error) {
+		t := strings.TrimSpace(s)
+		v, err := strconv.ParseFloat(strings.ReplaceAll(t, "_", ""), 64)
+		if err != nil || strings.Trim(t, "0123456789.eE+-_") != "" || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, &Error{Msg: fmt.Sprintf("expected %s, got %q", expect, s)}
+		}
+		if ok != nil && !ok(v) {
+			return 0, &Error{Msg: fmt.Sprintf("%s is out of range: expected %s", t, expect)}
+		}
+		return v, nil
+	})
 }
 
-// list returns a sequence's items; a single scalar counts as a list of one
-// when one is true.
-func (d *decoder) list(n ast.Node, what string, one bool) []ast.Node {
+func (d *decoder) boolean(n ast.Node, path string) (bool, bool) {
+	return convert(d, n, path, "true or false", func(s string) (bool, error) {
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		return false, &Error{Msg: fmt.Sprintf("expected true or false, got %q", s)}
+	})
+}
+
+// duration decodes a duration of at least least (0: any non-negative).
+func (d *decoder) duration(n ast.Node, path string, least time.Duration) (time.Duration, bool) {
+	expect := "a duration like 500ms or 1m30s"
+	return convert(d, n, path, expect, func(s string) (time.Duration, error) {
+		v, err := ParseDuration(s)
+		if err == nil && v < least {
+			return 0, &Error{Msg: fmt.Sprintf("%s is too short: the minimum is %v", strings.TrimSpace(s), least)}
+		}
+		return v, err
+	})
+}
+
+func (d *decoder) size(n ast.Node, path string) (int, bool) {
+	return convert(d, n, path, "a size like 512B or 4KiB", ParseSize)
+}
+
+func (d *decoder) rateValue(n ast.Node, path string) (float64, bool) {
+	return convert(d, n, path, "a rate like 5000/s", ParseRate)
+}
+
+// list returns the items of the sequence n, recording their positions as
+// path[i]. An empty value is an empty list; with one, a scalar is a list
+// of one item.
+func (d *decoder) list(n ast.Node, path string, one bool) ([]ast.Node, bool) {
 	r := d.resolve(n)
+	var items []ast.Node
 	switch v := r.(type) {
 	case *ast.SequenceNode:
-		for i, item := range v.Values {
-			d.keyPos[fmt.Sprintf("%s[%d]", what, i)] = d.pos(item)
+		items = v.Values
+	case nil:
+		return nil, n == nil
+	case *ast.NullNode:
+		return nil, true
+	default:
+		if _, scalar := r.(ast.ScalarNode); !scalar || !one {
+			d.errAt(n, path, "write a list: [a, b], or one \"- item\" per line", "expected a list, got %s", describe(r))
+			return nil, false
 		}
-		return v.Values
-	case nil, *ast.NullNode:
-		return nil
-	case ast.ScalarNode:
-		if one {
-			return []ast.Node{r}
-		}
+		items = []ast.Node{n}
 	}
-	d.fail(n, "write a list: [a, b] or one \"- item\" per line", "%s: expected a list, got %s", what, kind(r))
-	return nil
+	for i, item := range items {
+		d.keyPos[indexPath(path, i)] = d.pos(item)
+	}
+	return items, true
 }
 
-func (d *decoder) strList(n ast.Node, what string) []string {
-	var out []string
-	for _, item := range d.list(n, what, true) {
-		if s, ok := d.scalar(item, what); ok {
-			out = append(out, s)
-		}
+// strList decodes a list of strings (or, with one, a single string).
+func (d *decoder) strList(n ast.Node, path string, one bool) []string {
+	items, _ := d.list(n, path, one)
+	out := make([]string, 0, len(items))
+	for i, item := range items {
+		out = append(out, d.str(item, indexPath(path, i)))
 	}
 	return out
 }
 
-// jsonLiteral turns a scalar node into a JSON literal for const fields.
-func (d *decoder) jsonLiteral(n ast.Node, what string) string {
+// jsonLiteral turns the scalar n into a JSON literal (for const fields).
+func (d *decoder) jsonLiteral(n ast.Node, path string) string {
+	if t, ok := n.(*ast.TagNode); ok && t.Start != nil && t.Start.Value == "!!str" {
+		if _, scalar := d.resolve(t.Value).(ast.ScalarNode); scalar {
+			s, ok := d.scalar(n, path, "a value")
+			if !ok {
+				return ""
+			}
+			b, _ := json.Marshal(s)
+			return string(b)
+		}
+	}
 	r := d.resolve(n)
-	switch r.(type) {
-	case nil, *ast.NullNode:
+	switch v := r.(type) {
+	case nil:
+		return ""
+	case *ast.NullNode:
 		return "null"
 	case *ast.BoolNode:
-		s, _ := d.scalar(r, what)
-		return strings.ToLower(s)
-	case *ast.IntegerNode, *ast.FloatNode:
-		s, _ := d.scalar(r, what)
-		if json.Valid([]byte(s)) {
-			return s
+		return strconv.FormatBool(v.Value)
+	case *ast.IntegerNode:
+		return fmt.Sprint(v.Value)
+	case *ast.FloatNode:
+		if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
+			break
 		}
-		d.failValue(n, s, "", "%s: %q is not a JSON number", what, s)
-		return "null"
+		return strconv.FormatFloat(v.Value, 'g', -1, 64)
+	case *ast.StringNode, *ast.LiteralNode:
+		s, ok := d.scalar(n, path, "a value")
+		if !ok {
+			return ""
+		}
+		b, _ := json.Marshal(s)
+		return string(b)
+	case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode:
+		d.errAt(n, path, "write a string, number, true, false or null", "expected a scalar value, got %s", kind(r))
+		return ""
 	}
-	s, ok := d.scalar(r, what)
-	if !ok {
-		return "null"
-	}
-	b, _ := json.Marshal(s)
-	return string(b)
+	d.errAt(n, path, "JSON has no infinite or NaN numbers; quote it for a string", "%s is not a JSON value", nodeText(r))
+	return ""
 }

@@ -6,26 +6,44 @@ import (
 	"strings"
 )
 
-// Error is one problem found in a scenario, with where it is and a hint.
+// Error is one problem found in a scenario: where it is, what is wrong and,
+// when there is one, a suggested fix.
 type Error struct {
-	// Pos is where the problem is; zero for scenarios built in Go.
+	// Pos is where the problem is in the scenario file. It is zero for
+	// scenarios built in Go and for values given to ParseRate and friends.
 	Pos Pos
-	// Path names the setting, e.g. producers[0].rate.
+	// Path names the setting, e.g. "producers[0].rate" or
+	// "data.order.fields.id"; empty when the problem is not about one
+	// setting (a YAML syntax error, an empty file).
 	Path string
 	// Msg says what is wrong and what was expected.
 	Msg string
-	// Hint suggests a fix; may be empty.
+	// Hint suggests a fix ("did you mean ...?"); may be empty.
 	Hint string
+
+	// deps are the paths of other settings a semantic problem depends on
+	// (warmup on duration). Parse drops a semantic problem when its
+	// setting, an enclosing or enclosed one, or a dependency failed to
+	// decode: it would most likely be a consequence of that failure.
+	deps []string
 }
 
-// Error formats the problem as `file:line:col: msg` (or `path: msg` without
-// a position), with the hint on a second line.
+// Error formats the problem as `file:line:col: path: msg`, leaving out the
+// parts that are unknown, with the hint on a second, indented line:
+//
+//	orders.yaml:14:16: topics[0]: unknown key "partitons" in topic
+//		hint: did you mean "partitions"?
 func (e *Error) Error() string {
 	var b strings.Builder
 	switch {
-	case e.Pos.Line > 0:
+	case e.Pos.Line > 0 && e.Pos.File != "":
 		fmt.Fprintf(&b, "%s:%d:%d: ", e.Pos.File, e.Pos.Line, e.Pos.Column)
-	case e.Path != "":
+	case e.Pos.Line > 0:
+		fmt.Fprintf(&b, "%d:%d: ", e.Pos.Line, e.Pos.Column)
+	case e.Pos.File != "":
+		b.WriteString(e.Pos.File + ": ")
+	}
+	if e.Path != "" {
 		b.WriteString(e.Path + ": ")
 	}
 	b.WriteString(e.Msg)
@@ -35,13 +53,16 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// maxErrors caps how many problems one parse reports.
-const maxErrors = 20
+// MaxErrors is how many problems Parse and Validate report at most; a last
+// entry says how many more there were.
+const MaxErrors = 20
 
-// ErrorList is every problem found in a scenario, in file order.
+// ErrorList is every problem found in a scenario, sorted by position. Parse
+// and Validate return one (as an error) when the scenario is invalid.
 type ErrorList []*Error
 
-// Error joins the problems, one per line (hints on their own lines).
+// Error joins the problems' messages, one problem per line (hints on lines
+// of their own).
 func (l ErrorList) Error() string {
 	parts := make([]string, len(l))
 	for i, e := range l {
@@ -50,25 +71,43 @@ func (l ErrorList) Error() string {
 	return strings.Join(parts, "\n")
 }
 
-// sorted orders the list by position and trims it to maxErrors.
-func (l ErrorList) sorted() ErrorList {
+// Unwrap returns the problems, so errors.As finds an *Error.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
+// asError orders the list by position (then path), drops exact duplicates
+// and caps it at MaxErrors. It returns nil for an empty list.
+func (l ErrorList) asError() error {
+	if len(l) == 0 {
+		return nil
+	}
+	l = append(ErrorList(nil), l...)
 	sort.SliceStable(l, func(i, j int) bool {
 		a, b := l[i].Pos, l[j].Pos
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
-		return a.Column < b.Column
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return l[i].Path < l[j].Path
 	})
-	if len(l) > maxErrors {
-		l = append(l[:maxErrors:maxErrors], &Error{Pos: l[maxErrors].Pos,
-			Msg: fmt.Sprintf("and %d more problems", len(l)-maxErrors)})
+	out := l[:0]
+	for _, e := range l {
+		if len(out) > 0 && e.Error() == out[len(out)-1].Error() {
+			continue
+		}
+		out = append(out, e)
 	}
-	return l
-}
-
-func (l ErrorList) err() error {
-	if len(l) == 0 {
-		return nil
+	if len(out) > MaxErrors {
+		more := len(out) - MaxErrors
+		out = append(out[:MaxErrors:MaxErrors], &Error{Pos: Pos{File: out[MaxErrors].Pos.File},
+			Msg: fmt.Sprintf("... and %d more problems", more)})
 	}
-	return l.sorted()
+	return out
 }

@@ -2,355 +2,508 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
 )
 
+// section describes a kind of mapping in a scenario file: its keys, and
+// how messages name it.
+type section struct {
+	id   string
+	what string // "expected a mapping for <what>"
+	in   string // "unknown key "x" <in>"
+	home string // "<key> belongs in <home>"
+	item bool   // a list item: an empty one is an error
+	keys []string
+	// reserved are keys of later versions, with what to do instead.
+	reserved map[string]string
+}
+
+var (
+	secTop = section{id: "top", what: "the scenario", in: "at the top level", home: "the top level",
+		keys: []string{"name", "seed", "cluster", "topics", "data", "producers", "consumers", "duration", "warmup", "drain", "gates", "report"},
+		reserved: map[string]string{
+			"pipeline": "pipelines are planned for a later version; remove the key to run the scenario",
+			"verify":   "verification is planned for a later version; remove the key to run the scenario",
+			"schema":   "schemas are planned for a later version; use format: json or bytes for now",
+		}}
+	secCluster = section{id: "cluster", what: "cluster", in: "in cluster", home: "cluster",
+		keys: []string{"brokers", "client_id", "dial_timeout", "request_timeout_overhead", "metadata_max_age"},
+		reserved: map[string]string{
+			"tls":  "TLS is not supported yet: connect to a plaintext listener for now",
+			"sasl": "SASL is not supported yet: connect to a listener without authentication for now",
+		}}
+	secTopic = section{id: "topic", item: true, what: "a topic", in: "in topic", home: "a topic (under topics:)",
+		keys: []string{"name", "partitions", "replication_factor", "configs", "create"}}
+	secData = section{id: "data", what: "a data set", home: "a data set (under data:)",
+		keys: []string{"format", "fields", "size", "key", "seed"}}
+	secField = section{id: "field", what: "a field", home: "a field (under fields:)",
+		keys: fieldOptions}
+	secSize = section{id: "size", what: "size", in: "in size", home: "a data set's size",
+		keys: []string{"distribution", "size", "min", "max", "mean", "stddev"}}
+	secKey = section{id: "key", what: "key", in: "in key", home: "a data set's key",
+		keys: []string{"field", "distribution", "cardinality", "zipf_s", "hot_keys", "hot_traffic"}}
+	secProducer = section{id: "producer", item: true, what: "a producer", in: "in producer", home: "a producer (under producers:)",
+		keys: []string{"name", "topic", "data", "instances", "rate", "acks", "compression", "linger", "batch_size",
+			"idempotent", "max_in_flight", "max_buffered"}}
+	secRate = section{id: "rate", what: "a rate profile", in: "in rate", home: "a producer's rate",
+		keys: []string{"profile", "rate", "from", "to", "over", "steps", "amplitude", "period", "peak", "at", "for"}}
+	secStep = section{id: "step", item: true, what: "a step", in: "in step", home: "a step of a steps rate profile",
+		keys: []string{"rate", "for"}}
+	secConsumer = section{id: "consumer", item: true, what: "a consumer", in: "in consumer", home: "a consumer (under consumers:)",
+		keys: []string{"name", "topic", "group", "instances", "isolation", "fetch_max_wait"}}
+	secReport = section{id: "report", what: "report", in: "in report", home: "report",
+		keys: []string{"out", "formats", "interval"}}
+
+	allSections = []section{secTop, secCluster, secTopic, secData, secField, secSize, secKey,
+		secProducer, secRate, secStep, secConsumer, secReport}
+)
+
+// fieldOptions are the keys of a field mapping, in the order problems
+// about them are reported.
+var fieldOptions = []string{"fake", "min", "max", "values", "weights", "value", "format", "decimals",
+	"words", "null_ratio", "fields", "items", "min_items", "max_items"}
+
+// keyHomes returns where else key is valid, for hints.
+func keyHomes(key string, sec section) []string {
+	var homes []string
+	for _, s := range allSections {
+		if s.id != sec.id && slices.Contains(s.keys, key) {
+			homes = append(homes, s.home)
+		}
+	}
+	if len(homes) > 3 {
+		return nil // a common key: no useful hint
+	}
+	return homes
+}
+
+// debugSections makes fields check its handlers against the section's
+// keys, and record the keys it decodes in seenKeys (set by the tests).
+var (
+	debugSections bool
+	seenMu        sync.Mutex
+	seenKeys      = map[string]bool{} // "section.key"
+)
+
+func sawKey(sec section, key string) {
+	if debugSections {
+		seenMu.Lock()
+		seenKeys[sec.id+"."+key] = true
+		seenMu.Unlock()
+	}
+}
+
+func checkSection(sec section, hs map[string]handler) {
+	if !debugSections {
+		return
+	}
+	want := slices.Clone(sec.keys)
+	got := mapKeys(hs)
+	sort.Strings(want)
+	if !slices.Equal(want, got) {
+		panic(fmt.Sprintf("section %s: handlers %v, keys %v", sec.id, got, want))
+	}
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // scenario decodes the top-level mapping.
 func (d *decoder) scenario(s *Scenario, n ast.Node) {
-	d.fields(n, "scenario", "", map[string]handler{
-		"name": func(v ast.Node, p string) { d.str(v, p, &s.Name) },
-		"seed": func(v ast.Node, p string) {
-			if x, ok := d.integer(v, p, 0, math63); ok {
-				s.Seed = uint64(x)
-			}
+	d.fields(n, secTop, "", map[string]handler{
+		"name": func(v ast.Node, p string) { s.Name = d.str(v, p) },
+		"seed": func(v ast.Node, p string) { s.Seed = d.seed(v, p) },
+		"cluster": func(v ast.Node, p string) {
+			s.Cluster.Pos = d.pos(v)
+			d.cluster(&s.Cluster, v, p)
 		},
-		"cluster":   func(v ast.Node, p string) { d.cluster(&s.Cluster, v, p) },
 		"topics":    func(v ast.Node, p string) { d.topics(s, v, p) },
 		"data":      func(v ast.Node, p string) { d.data(s, v, p) },
 		"producers": func(v ast.Node, p string) { d.producers(s, v, p) },
 		"consumers": func(v ast.Node, p string) { d.consumers(s, v, p) },
-		"duration":  func(v ast.Node, p string) { d.duration(v, p, &s.Duration) },
-		"warmup":    func(v ast.Node, p string) { d.duration(v, p, &s.Warmup) },
-		"drain":     func(v ast.Node, p string) { d.duration(v, p, &s.Drain) },
+		"duration":  func(v ast.Node, p string) { s.Duration, _ = d.duration(v, p, time.Millisecond) },
+		"warmup":    func(v ast.Node, p string) { s.Warmup, _ = d.duration(v, p, 0) },
+		"drain":     func(v ast.Node, p string) { s.Drain, _ = d.duration(v, p, time.Millisecond) },
 		"gates":     func(v ast.Node, p string) { d.gates(s, v, p) },
 		"report":    func(v ast.Node, p string) { d.report(&s.Report, v, p) },
 	})
 }
 
-const math63 = 1<<63 - 1
-
 func (d *decoder) cluster(c *Cluster, n ast.Node, path string) {
-	c.Pos = d.pos(n)
-	d.fields(n, "cluster", path, map[string]handler{
+	d.fields(n, secCluster, path, map[string]handler{
 		"brokers": func(v ast.Node, p string) {
-			for _, s := range d.strList(v, p) {
-				for _, b := range strings.Split(s, ",") {
+			for _, s := range d.strList(v, p, true) {
+				for b := range strings.SplitSeq(s, ",") {
 					if b = strings.TrimSpace(b); b != "" {
 						c.Brokers = append(c.Brokers, b)
 					}
 				}
 			}
 		},
-		"client_id":                func(v ast.Node, p string) { d.str(v, p, &c.ClientID) },
-		"dial_timeout":             func(v ast.Node, p string) { d.duration(v, p, &c.DialTimeout) },
-		"request_timeout_overhead": func(v ast.Node, p string) { d.duration(v, p, &c.RequestTimeoutOverhead) },
-		"metadata_max_age":         func(v ast.Node, p string) { d.duration(v, p, &c.MetadataMaxAge) },
-		"tls": func(v ast.Node, p string) {
-			d.fail(v, "TLS client settings are planned; use a plaintext listener for now", "cluster.tls is not supported yet")
-		},
-		"sasl": func(v ast.Node, p string) {
-			d.fail(v, "SASL client settings are planned; use a listener without authentication for now", "cluster.sasl is not supported yet")
-		},
+		"client_id":                func(v ast.Node, p string) { c.ClientID = d.str(v, p) },
+		"dial_timeout":             func(v ast.Node, p string) { c.DialTimeout, _ = d.duration(v, p, time.Millisecond) },
+		"request_timeout_overhead": func(v ast.Node, p string) { c.RequestTimeoutOverhead, _ = d.duration(v, p, time.Millisecond) },
+		"metadata_max_age":         func(v ast.Node, p string) { c.MetadataMaxAge, _ = d.duration(v, p, time.Second) },
 	})
 }
 
 func (d *decoder) topics(s *Scenario, n ast.Node, path string) {
-	for i, item := range d.list(n, path, false) {
-		p := fmt.Sprintf("%s[%d]", path, i)
+	items, _ := d.list(n, path, false)
+	for i, item := range items {
+		ip := indexPath(path, i)
 		t := Topic{Pos: d.pos(item)}
-		present := d.fields(item, "topic", p, map[string]handler{
-			"name": func(v ast.Node, p string) { d.str(v, p, &t.Name) },
+		d.fields(item, secTopic, ip, map[string]handler{
+			"name": func(v ast.Node, p string) { t.Name = d.str(v, p) },
 			"partitions": func(v ast.Node, p string) {
-				if x, ok := d.integer(v, p, 1, 100_000); ok {
-					t.Partitions = int32(x)
-				}
+				x, _ := d.integer(v, p, 1, 100_000)
+				t.Partitions = int32(x)
 			},
 			"replication_factor": func(v ast.Node, p string) {
-				if x, ok := d.integer(v, p, -1, 32_767); ok {
+				if x, ok := d.integer(v, p, -1, 32_767); ok && x == 0 {
+					d.errAt(v, p, "use -1 for the broker's default", "replication_factor 0 is not valid: expected -1 or at least 1")
+				} else {
 					t.ReplicationFactor = int16(x)
 				}
 			},
 			"configs": func(v ast.Node, p string) {
-				entries, _ := d.mapping(v, p)
-				t.Configs = map[string]string{}
+				entries, _ := d.mapping(v, p, "a mapping of topic config names to values")
+				t.Configs = make(map[string]string, len(entries))
 				for _, e := range entries {
-					if val, ok := d.scalar(e.val, p+"."+e.key); ok {
+					cp := joinPath(p, e.key)
+					d.keyPos[cp] = d.pos(e.valOrKey)
+					if val, ok := d.scalar(e.val, cp, "a config value"); ok {
 						t.Configs[e.key] = val
 					}
 				}
 			},
-			"create": func(v ast.Node, p string) {
-				var c string
-				d.str(v, p, &c)
-				t.Create = CreateMode(c)
-			},
+			"create": func(v ast.Node, p string) { t.Create = CreateMode(d.str(v, p)) },
 		})
-		if present != nil && !present["name"] {
-			d.fail(item, "add `name: <topic>`", "%s: a topic needs a name", p)
-		}
 		s.Topics = append(s.Topics, t)
 	}
 }
 
 func (d *decoder) data(s *Scenario, n ast.Node, path string) {
-	entries, _ := d.mapping(n, path)
+	entries, _ := d.mapping(n, path, "a mapping of data set names to data sets")
 	for _, e := range entries {
-		p := joinPath(path, e.key)
-		d.keyPos[p] = d.pos(e.keyNode)
+		dp := joinPath(path, e.key)
+		d.keyPos[dp] = d.pos(e.keyNode)
 		ds := &Data{Name: e.key, Pos: d.pos(e.keyNode)}
-		d.fields(e.val, "data set "+e.key, p, map[string]handler{
-			"format": func(v ast.Node, p string) {
-				var f string
-				d.str(v, p, &f)
-				ds.Format = Format(f)
-			},
+		sec := secData
+		sec.in = fmt.Sprintf("in data set %q", e.key)
+		d.fields(e.val, sec, dp, map[string]handler{
+			"format": func(v ast.Node, p string) { ds.Format = Format(d.str(v, p)) },
 			"fields": func(v ast.Node, p string) { ds.Fields = d.fieldList(v, p) },
-			"size":   func(v ast.Node, p string) { d.size(&ds.Size, v, p) },
+			"size":   func(v ast.Node, p string) { d.sizeDist(&ds.Size, v, p) },
 			"key":    func(v ast.Node, p string) { d.key(&ds.Key, v, p) },
-			"seed": func(v ast.Node, p string) {
-				if x, ok := d.integer(v, p, 0, math63); ok {
-					ds.Seed = uint64(x)
-				}
-			},
+			"seed":   func(v ast.Node, p string) { ds.Seed = d.seed(v, p) },
 		})
 		s.Data = append(s.Data, ds)
 	}
 }
 
-// fieldList decodes a mapping of field name → field spec, in order.
+// fieldList decodes a mapping of field names to field specs, in order.
 func (d *decoder) fieldList(n ast.Node, path string) []*Field {
-	entries, _ := d.mapping(n, path)
+	entries, _ := d.mapping(n, path, "a mapping of field names to fields")
 	out := make([]*Field, 0, len(entries))
 	for _, e := range entries {
-		p := joinPath(path, e.key)
-		d.keyPos[p] = d.pos(e.keyNode)
-		if f := d.field(e.key, e.val, p, e.keyNode); f != nil {
+		fp := joinPath(path, e.key)
+		d.keyPos[fp] = d.pos(e.keyNode)
+		if f := d.field(e.key, e.val, fp, e.keyNode); f != nil {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// fieldOptions lists every option key a field mapping may have.
-var fieldOptions = []string{"fake", "min", "max", "values", "weights", "value", "format", "decimals",
-	"words", "null_ratio", "fields", "items", "min_items", "max_items"}
-
-// field decodes one field spec: a generator name, or a mapping of options.
+// field decodes one field spec: a generator name (`id: uuid`), or a
+// mapping of options. at is the node the field is reported at.
 func (d *decoder) field(name string, n ast.Node, path string, at ast.Node) *Field {
-	f := &Field{Name: name, Pos: d.pos(valueOr(n, at)), Decimals: -1}
-	r := d.resolve(n)
-	if _, ok := r.(ast.ScalarNode); ok {
-		if _, null := r.(*ast.NullNode); !null {
-			d.str(r, path, &f.Fake)
-			return f
+	if d.nfields++; d.nfields > maxFields {
+		if !d.tooMany {
+			d.tooMany = true
+			d.errAt(at, path, "", "more than %d fields (do aliases expand recursively?)", maxFields)
 		}
-	}
-	if isNull(r) {
-		d.fail(at, "e.g. `"+name+": { fake: uuid }`", "%s: field %q needs a generator", path, name)
 		return nil
 	}
-	hs := map[string]handler{
-		"fake": func(v ast.Node, p string) { d.str(v, p, &f.Fake) },
-		"min": func(v ast.Node, p string) {
-			f.Min, f.HasMin = d.number(v, p)
+	if d.depth >= maxFieldDepth {
+		d.errAt(at, path, "", "fields are nested more than %d levels deep", maxFieldDepth)
+		return nil
+	}
+	f := &Field{Name: name, Pos: d.pos(at), Decimals: -1}
+	r := d.resolve(n)
+	switch r.(type) {
+	case nil:
+		if n == nil {
+			d.errAt(at, path, `e.g. "id: uuid" or "qty: { fake: int, min: 1, max: 9 }"`, "field %q has no generator", name)
+		}
+		return f
+	case *ast.NullNode:
+		d.errAt(at, path, `e.g. "id: uuid" or "qty: { fake: int, min: 1, max: 9 }"`, "field %q has no generator", name)
+		return f
+	case *ast.MappingNode, *ast.MappingValueNode:
+	case ast.ScalarNode:
+		f.Fake = d.str(n, path)
+		return f
+	default:
+		d.errAt(n, path, `e.g. "id: uuid" or "qty: { fake: int, min: 1, max: 9 }"`,
+			"expected a generator name or a mapping of options, got %s", kind(r))
+		return f
+	}
+	if d.active[r] {
+		d.errAt(at, path, "an alias cannot stand for a field that contains it", "field %q refers to itself through an alias", name)
+		return f
+	}
+	d.active[r] = true
+	d.depth++
+	defer func() { d.depth--; delete(d.active, r) }()
+	sec := secField
+	sec.in = fmt.Sprintf("in field %q", name)
+	present := d.fields(r, sec, path, map[string]handler{
+		"fake": func(v ast.Node, p string) { f.Fake = d.str(v, p) },
+		"min":  func(v ast.Node, p string) { f.Min, f.HasMin = d.number(v, p, nil, "") },
+		"max":  func(v ast.Node, p string) { f.Max, f.HasMax = d.number(v, p, nil, "") },
+		"values": func(v ast.Node, p string) {
+			f.Values = d.strList(v, p, false)
 		},
-		"max": func(v ast.Node, p string) {
-			f.Max, f.HasMax = d.number(v, p)
-		},
-		"values": func(v ast.Node, p string) { f.Values = d.strList(v, p) },
 		"weights": func(v ast.Node, p string) {
-			for _, item := range d.list(v, p, false) {
-				if w, ok := d.number(item, p); ok {
-					f.Weights = append(f.Weights, w)
-				}
+			items, _ := d.list(v, p, false)
+			f.Weights = make([]float64, len(items))
+			for i, item := range items {
+				f.Weights[i], _ = d.number(item, indexPath(p, i), func(w float64) bool { return w >= 0 }, "of at least 0")
 			}
 		},
 		"value":  func(v ast.Node, p string) { f.Value = d.jsonLiteral(v, p) },
-		"format": func(v ast.Node, p string) { d.str(v, p, &f.Format) },
+		"format": func(v ast.Node, p string) { f.Format = d.str(v, p) },
 		"decimals": func(v ast.Node, p string) {
-			if x, ok := d.integer(v, p, 0, 15); ok {
-				f.Decimals = int(x)
-			}
+			x, _ := d.integer(v, p, 0, 15)
+			f.Decimals = int(x)
 		},
 		"words": func(v ast.Node, p string) {
-			if x, ok := d.integer(v, p, 1, 1000); ok {
-				f.Words = int(x)
-			}
+			x, _ := d.integer(v, p, 1, 1000)
+			f.Words = int(x)
 		},
-		"null_ratio": func(v ast.Node, p string) { f.NullRatio, _ = d.number(v, p) },
-		"fields":     func(v ast.Node, p string) { f.Fields = d.fieldList(v, p) },
-		"items": func(v ast.Node, p string) {
-			f.Items = d.field(name+"[]", v, p, v)
+		"null_ratio": func(v ast.Node, p string) {
+			f.NullRatio, _ = d.number(v, p, func(x float64) bool { return x >= 0 && x <= 1 }, "from 0 to 1")
 		},
+		"fields": func(v ast.Node, p string) { f.Fields = d.fieldList(v, p) },
+		"items":  func(v ast.Node, p string) { f.Items = d.field(name+"[]", v, p, v) },
 		"min_items": func(v ast.Node, p string) {
-			if x, ok := d.integer(v, p, 0, 65_536); ok {
-				f.MinItems = int(x)
-			}
+			x, _ := d.integer(v, p, 0, maxArrayItems)
+			f.MinItems = int(x)
 		},
 		"max_items": func(v ast.Node, p string) {
-			if x, ok := d.integer(v, p, 0, 65_536); ok {
-				f.MaxItems = int(x)
-			}
+			x, _ := d.integer(v, p, 1, maxArrayItems)
+			f.MaxItems = int(x)
 		},
-	}
-	present := d.fields(r, "field "+name, path, hs)
+	})
 	if present == nil {
-		return nil
+		return f
 	}
-	if f.Fake == "" && present["fields"] {
+	if f.Fake == "" && present["fields"] != nil {
 		f.Fake = "object"
 	}
-	if f.Fake == "array" && !present["max_items"] {
-		f.MaxItems = 5
-	}
-	// Options the generator does not take.
-	allowed := map[string]bool{"fake": true, "null_ratio": true}
+	// Options the generator does not take. Unknown generators are
+	// reported by validate.
 	opts, builtin := FieldKinds[f.Fake]
-	for _, o := range opts {
-		allowed[o] = true
+	if !builtin && !isFakeFunc(f.Fake) {
+		return f
 	}
 	for _, o := range fieldOptions {
-		if present[o] && !allowed[o] {
-			hint := "it takes no options besides null_ratio"
-			if len(opts) > 0 {
-				hint = "it takes: " + strings.Join(opts, ", ") + ", null_ratio"
-			}
-			if !builtin && f.Fake != "" {
-				hint = "gofakeit functions take no options here"
-			}
-			d.failAt(joinPath(path, o), r, hint, "%s: option %s does not apply to fake: %s", path, o, f.Fake)
+		if present[o] == nil || o == "fake" || o == "null_ratio" || slices.Contains(opts, o) {
+			continue
 		}
+		hint := fmt.Sprintf("%s takes only null_ratio", f.Fake)
+		switch {
+		case !builtin:
+			hint = "gofakeit functions take no options here besides null_ratio; use a built-in kind for options"
+		case len(opts) > 0:
+			hint = fmt.Sprintf("%s takes %s and null_ratio", f.Fake, strings.Join(opts, ", "))
+		}
+		d.errAt(present[o], path, hint, "option %s does not apply to fake: %s", o, f.Fake)
 	}
 	return f
 }
 
-func (d *decoder) size(sd *SizeDist, n ast.Node, path string) {
+// sizeKeys are the keys each size distribution takes besides
+// distribution; the first ones are required.
+var sizeKeys = map[SizeKind]struct{ required, optional []string }{
+	SizeFixed:       {[]string{"size"}, nil},
+	SizeUniform:     {[]string{"max"}, []string{"min"}},
+	SizeNormal:      {[]string{"mean", "stddev"}, []string{"min", "max"}},
+	SizeExponential: {[]string{"mean"}, []string{"min", "max"}},
+}
+
+func (d *decoder) sizeDist(sd *SizeDist, n ast.Node, path string) {
 	r := d.resolve(n)
-	if _, ok := r.(*ast.MappingNode); !ok {
+	if !isMapping(r) {
 		sd.Kind = SizeFixed
-		parsed(d, n, path, ParseSize, &sd.Fixed)
+		sd.Fixed, _ = d.size(n, path)
 		return
 	}
 	var kind string
-	d.fields(r, "size", path, map[string]handler{
-		"distribution": func(v ast.Node, p string) { d.str(v, p, &kind) },
-		"size":         func(v ast.Node, p string) { parsed(d, v, p, ParseSize, &sd.Fixed) },
-		"min":          func(v ast.Node, p string) { parsed(d, v, p, ParseSize, &sd.Min) },
-		"max":          func(v ast.Node, p string) { parsed(d, v, p, ParseSize, &sd.Max) },
-		"mean":         func(v ast.Node, p string) { parsed(d, v, p, ParseSize, &sd.Mean) },
-		"stddev":       func(v ast.Node, p string) { parsed(d, v, p, ParseSize, &sd.Stddev) },
+	present := d.fields(r, secSize, path, map[string]handler{
+		"distribution": func(v ast.Node, p string) { kind = d.str(v, p) },
+		"size":         func(v ast.Node, p string) { sd.Fixed, _ = d.size(v, p) },
+		"min":          func(v ast.Node, p string) { sd.Min, _ = d.size(v, p) },
+		"max":          func(v ast.Node, p string) { sd.Max, _ = d.size(v, p) },
+		"mean":         func(v ast.Node, p string) { sd.Mean, _ = d.size(v, p) },
+		"stddev":       func(v ast.Node, p string) { sd.Stddev, _ = d.size(v, p) },
 	})
-	sd.Kind = SizeKind(kind)
-	if sd.Kind == "" {
-		sd.Kind = SizeFixed
+	if present == nil {
+		return
 	}
+	sd.Kind = SizeKind(kind)
+	if kind == "" {
+		switch {
+		case present["size"] != nil:
+			sd.Kind = SizeFixed
+		case present["mean"] == nil && (present["min"] != nil || present["max"] != nil):
+			sd.Kind = SizeUniform
+		default:
+			d.errAt(r, path, "add distribution: fixed, uniform, normal or exponential", "size has no distribution")
+			return
+		}
+	}
+	keys, ok := sizeKeys[sd.Kind]
+	if !ok {
+		return // validate reports the unknown distribution
+	}
+	takes := fmt.Sprintf("distribution %s takes %s", sd.Kind, strings.Join(append(slices.Clone(keys.required), keys.optional...), ", "))
+	var missing []string
+	for _, k := range keys.required {
+		if present[k] == nil {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		d.errAt(r, path, takes, "size distribution %s needs %s", sd.Kind, strings.Join(missing, " and "))
+	}
+	for _, k := range secSize.keys[1:] {
+		if present[k] != nil && !slices.Contains(keys.required, k) && !slices.Contains(keys.optional, k) {
+			d.errAt(present[k], path, takes, "%s does not apply to size distribution %s", k, sd.Kind)
+		}
+	}
+}
+
+// keyOptions are the key settings each distribution takes besides
+// distribution.
+var keyOptions = map[KeyDistribution][]string{
+	KeyNone:       nil,
+	KeyUniform:    {"field", "cardinality"},
+	KeySequential: {"field", "cardinality"},
+	KeyZipf:       {"field", "cardinality", "zipf_s"},
+	KeyHotSet:     {"field", "cardinality", "hot_keys", "hot_traffic"},
 }
 
 func (d *decoder) key(k *Key, n ast.Node, path string) {
 	k.Pos = d.pos(n)
 	r := d.resolve(n)
-	if _, ok := r.(ast.ScalarNode); ok {
-		var s string
-		d.str(r, path, &s)
-		if s != string(KeyNone) {
-			d.fail(r, "write `key: none`, or a mapping like { field: id, distribution: uniform, cardinality: 1000 }",
-				"%s: expected none or a mapping, got %q", path, s)
+	if !isMapping(r) {
+		const hint = "write `key: none`, or a mapping like { field: id, distribution: uniform, cardinality: 1000 }"
+		s, ok := d.scalar(n, path, `"none" or a mapping`)
+		if !ok {
+			return
 		}
 		k.Distribution = KeyNone
+		if strings.TrimSpace(s) != string(KeyNone) {
+			d.errAt(n, path, hint, `expected "none" or a mapping, got %q`, d.shown(n, s))
+		}
 		return
 	}
 	var dist string
-	d.fields(r, "key", path, map[string]handler{
-		"field":        func(v ast.Node, p string) { d.str(v, p, &k.Field) },
-		"distribution": func(v ast.Node, p string) { d.str(v, p, &dist) },
+	present := d.fields(r, secKey, path, map[string]handler{
+		"field":        func(v ast.Node, p string) { k.Field = d.str(v, p) },
+		"distribution": func(v ast.Node, p string) { dist = d.str(v, p) },
 		"cardinality": func(v ast.Node, p string) {
-			k.Cardinality, _ = d.integer(v, p, 1, 100_000_000)
+			k.Cardinality, _ = d.integer(v, p, 1, maxCardinality)
 		},
-		"zipf_s":      func(v ast.Node, p string) { k.ZipfS, _ = d.number(v, p) },
-		"hot_keys":    func(v ast.Node, p string) { k.HotKeys, _ = d.number(v, p) },
-		"hot_traffic": func(v ast.Node, p string) { k.HotTraffic, _ = d.number(v, p) },
+		"zipf_s": func(v ast.Node, p string) {
+			k.ZipfS, _ = d.number(v, p, func(x float64) bool { return x > 1 }, "greater than 1")
+		},
+		"hot_keys": func(v ast.Node, p string) {
+			k.HotKeys, _ = d.number(v, p, func(x float64) bool { return x > 0 && x < 1 }, "between 0 and 1")
+		},
+		"hot_traffic": func(v ast.Node, p string) {
+			k.HotTraffic, _ = d.number(v, p, func(x float64) bool { return x > 0 && x < 1 }, "between 0 and 1")
+		},
 	})
+	if present == nil {
+		return
+	}
 	k.Distribution = KeyDistribution(dist)
-	if k.Distribution == "" {
+	if dist == "" {
 		k.Distribution = KeyUniform
+	}
+	opts, ok := keyOptions[k.Distribution]
+	if !ok {
+		return // validate reports the unknown distribution
+	}
+	for _, o := range secKey.keys {
+		if present[o] != nil && o != "distribution" && !slices.Contains(opts, o) {
+			hint := fmt.Sprintf("distribution %s takes %s", k.Distribution, strings.Join(opts, ", "))
+			if k.Distribution == KeyNone {
+				hint = "remove it, or pick a distribution: uniform, zipf, sequential or hot-set"
+			}
+			d.errAt(present[o], path, hint, "%s does not apply to key distribution %s", o, k.Distribution)
+		}
 	}
 }
 
+// shown is how a problem may show the value s of the scalar n: as written
+// in the file when an environment variable was substituted into it.
+func (d *decoder) shown(n ast.Node, s string) string {
+	if x, ok := d.expanded[d.pos(n)]; ok {
+		return x.raw
+	}
+	return s
+}
+
 func (d *decoder) producers(s *Scenario, n ast.Node, path string) {
-	for i, item := range d.list(n, path, false) {
-		p := fmt.Sprintf("%s[%d]", path, i)
+	items, _ := d.list(n, path, false)
+	for i, item := range items {
+		ip := indexPath(path, i)
 		pr := Producer{Pos: d.pos(item)}
-		var acks string
-		present := d.fields(item, "producer", p, map[string]handler{
-			"name":  func(v ast.Node, p string) { d.str(v, p, &pr.Name) },
-			"topic": func(v ast.Node, p string) { d.str(v, p, &pr.Topic) },
-			"data":  func(v ast.Node, p string) { d.str(v, p, &pr.Data) },
+		d.fields(item, secProducer, ip, map[string]handler{
+			"name":  func(v ast.Node, p string) { pr.Name = d.str(v, p) },
+			"topic": func(v ast.Node, p string) { pr.Topic = d.str(v, p) },
+			"data":  func(v ast.Node, p string) { pr.Data = d.str(v, p) },
 			"instances": func(v ast.Node, p string) {
-				if x, ok := d.integer(v, p, 1, 1024); ok {
-					pr.Instances = int(x)
-				}
+				x, _ := d.integer(v, p, 1, maxInstances)
+				pr.Instances = int(x)
 			},
 			"rate":        func(v ast.Node, p string) { d.rate(&pr.Rate, v, p) },
-			"acks":        func(v ast.Node, p string) { d.str(v, p, &acks) },
-			"compression": func(v ast.Node, p string) { d.str(v, p, &pr.Compression) },
-			"linger":      func(v ast.Node, p string) { d.duration(v, p, &pr.Linger) },
-			"batch_size":  func(v ast.Node, p string) { parsed(d, v, p, ParseSize, &pr.BatchSize) },
-			"idempotent":  func(v ast.Node, p string) { d.boolean(v, p, &pr.Idempotent) },
+			"acks":        func(v ast.Node, p string) { pr.Acks = Acks(d.str(v, p)) },
+			"compression": func(v ast.Node, p string) { pr.Compression = d.str(v, p) },
+			"linger":      func(v ast.Node, p string) { pr.Linger, _ = d.duration(v, p, 0) },
+			"batch_size":  func(v ast.Node, p string) { pr.BatchSize, _ = d.size(v, p) },
+			"idempotent":  func(v ast.Node, p string) { pr.Idempotent, _ = d.boolean(v, p) },
 			"max_in_flight": func(v ast.Node, p string) {
-				if x, ok := d.integer(v, p, 1, 1000); ok {
-					pr.MaxInFlight = int(x)
-				}
+				x, _ := d.integer(v, p, 1, 1000)
+				pr.MaxInFlight = int(x)
 			},
 			"max_buffered": func(v ast.Node, p string) {
-				if x, ok := d.integer(v, p, 1, 100_000_000); ok {
-					pr.MaxBuffered = int(x)
-				}
+				x, _ := d.integer(v, p, 1, 100_000_000)
+				pr.MaxBuffered = int(x)
 			},
 		})
-		if present == nil {
-			continue
-		}
-		switch acks {
-		case "1":
-			acks = string(AcksLeader)
-		case "0":
-			acks = string(AcksNone)
-		case "-1":
-			acks = string(AcksAll)
-		}
-		pr.Acks = Acks(acks)
-		if pr.Acks == "" {
-			pr.Acks = AcksAll
-		}
-		// File defaults that depend on whether a key was written.
-		if !present["idempotent"] {
-			pr.Idempotent = pr.Acks == AcksAll
-		}
-		if !present["linger"] {
-			pr.Linger = DefaultLinger
-		}
-		for _, k := range []string{"topic", "data", "rate"} {
-			if !present[k] {
-				hint := map[string]string{
-					"topic": "add `topic: <name>`",
-					"data":  "add `data: <data set name>` naming an entry of data:",
-					"rate":  "add `rate: 1000/s`, or `rate: unlimited`",
-				}[k]
-				d.fail(item, hint, "%s: a producer needs %s", p, k)
-			}
-		}
 		s.Producers = append(s.Producers, pr)
 	}
 }
 
-// DefaultLinger is the producer linger when a scenario file does not set
-// one: franz-go's default.
-const DefaultLinger = 10 * time.Millisecond
-
-// rateKeys lists the keys each rate profile takes besides profile.
+// rateKeys are the keys each rate profile takes besides profile (all
+// required).
 var rateKeys = map[RateProfile][]string{
 	RateConstant:  {"rate"},
 	RatePoisson:   {"rate"},
@@ -361,53 +514,58 @@ var rateKeys = map[RateProfile][]string{
 	RateUnlimited: nil,
 }
 
+const rateHint = "write e.g. `rate: 5000/s`, `rate: unlimited`, or a profile like { profile: ramp, from: 0/s, to: 5000/s, over: 30s }"
+
 func (d *decoder) rate(r *Rate, n ast.Node, path string) {
 	r.Pos = d.pos(n)
 	res := d.resolve(n)
-	if _, ok := res.(ast.ScalarNode); ok && !isNull(res) {
-		s, ok := d.scalar(res, path)
-		if !ok {
-			return
+	if !isMapping(res) {
+		v, ok := convert(d, n, path, "a rate like 5000/s, unlimited, or a profile mapping", func(s string) (Rate, error) {
+			if strings.TrimSpace(s) == string(RateUnlimited) {
+				return Rate{Profile: RateUnlimited}, nil
+			}
+			v, err := ParseRate(s)
+			if e, ok := err.(*Error); ok && (e.Hint == "" || strings.HasPrefix(e.Hint, "write records")) {
+				e.Hint = rateHint
+			}
+			return Rate{Profile: RateConstant, Rate: v}, err
+		})
+		if ok {
+			r.Profile, r.Rate = v.Profile, v.Rate
 		}
-		if strings.TrimSpace(s) == string(RateUnlimited) {
-			r.Profile = RateUnlimited
-			return
-		}
-		v, err := ParseRate(s)
-		if err != nil {
-			d.failValue(res, s, "e.g. `rate: 5000/s`, `rate: unlimited`, or a profile mapping", "%s: %v", path, err)
-			return
-		}
-		r.Profile, r.Rate = RateConstant, v
 		return
 	}
 	var profile string
 	rate := func(dst *float64) handler {
-		return func(v ast.Node, p string) { parsed(d, v, p, ParseRate, dst) }
+		return func(v ast.Node, p string) { *dst, _ = d.rateValue(v, p) }
 	}
-	present := d.fields(res, "rate", path, map[string]handler{
-		"profile":   func(v ast.Node, p string) { d.str(v, p, &profile) },
+	dur := func(dst *time.Duration) handler {
+		return func(v ast.Node, p string) { *dst, _ = d.duration(v, p, 0) }
+	}
+	present := d.fields(res, secRate, path, map[string]handler{
+		"profile":   func(v ast.Node, p string) { profile = d.str(v, p) },
 		"rate":      rate(&r.Rate),
 		"from":      rate(&r.From),
 		"to":        rate(&r.To),
-		"over":      func(v ast.Node, p string) { d.duration(v, p, &r.Over) },
+		"over":      dur(&r.Over),
 		"amplitude": rate(&r.Amplitude),
-		"period":    func(v ast.Node, p string) { d.duration(v, p, &r.Period) },
+		"period":    dur(&r.Period),
 		"peak":      rate(&r.Peak),
-		"at":        func(v ast.Node, p string) { d.duration(v, p, &r.At) },
-		"for":       func(v ast.Node, p string) { d.duration(v, p, &r.For) },
+		"at":        dur(&r.At),
+		"for":       dur(&r.For),
 		"steps": func(v ast.Node, p string) {
-			for i, item := range d.list(v, p, false) {
-				var st Step
-				sp := fmt.Sprintf("%s[%d]", p, i)
-				got := d.fields(item, "step", sp, map[string]handler{
+			items, _ := d.list(v, p, false)
+			r.Steps = make([]Step, len(items))
+			for i, item := range items {
+				st := &r.Steps[i]
+				sp := indexPath(p, i)
+				got := d.fields(item, secStep, sp, map[string]handler{
 					"rate": rate(&st.Rate),
-					"for":  func(v ast.Node, p string) { d.duration(v, p, &st.For) },
+					"for":  dur(&st.For),
 				})
-				if got != nil && (!got["rate"] || !got["for"]) {
-					d.fail(item, "e.g. { rate: 1000/s, for: 10s }", "%s: a step needs rate and for", sp)
+				if got != nil && (got["rate"] == nil || got["for"] == nil) {
+					d.errAt(item, sp, "e.g. { rate: 1000/s, for: 10s }", "a step needs rate and for")
 				}
-				r.Steps = append(r.Steps, st)
 			}
 		},
 	})
@@ -415,94 +573,81 @@ func (d *decoder) rate(r *Rate, n ast.Node, path string) {
 		return
 	}
 	r.Profile = RateProfile(profile)
-	if r.Profile == "" {
+	if profile == "" {
 		switch {
-		case present["steps"]:
+		case present["steps"] != nil:
 			r.Profile = RateSteps
-		case present["from"] || present["to"]:
+		case present["from"] != nil || present["to"] != nil || present["over"] != nil:
 			r.Profile = RateRamp
-		case present["peak"]:
+		case present["peak"] != nil || present["at"] != nil || present["for"] != nil:
 			r.Profile = RateSpike
-		case present["amplitude"]:
+		case present["amplitude"] != nil || present["period"] != nil:
 			r.Profile = RateSine
-		case present["rate"]:
+		case present["rate"] != nil:
 			r.Profile = RateConstant
 		default:
-			d.fail(res, "add `profile: constant` (or ramp, steps, sine, spike, poisson, unlimited)", "%s: no rate profile", path)
+			d.errAt(res, path, "add profile: constant, ramp, steps, sine, spike, poisson or unlimited", "the rate has no profile")
 			return
 		}
 	}
 	keys, known := rateKeys[r.Profile]
 	if !known {
-		d.fail(res, "profiles: constant, ramp, steps, sine, spike, poisson, unlimited", "%s: unknown profile %q", path, profile)
-		return
+		return // validate reports the unknown profile
 	}
-	allowed := map[string]bool{"profile": true}
+	takes := fmt.Sprintf("profile %s takes %s", r.Profile, strings.Join(keys, ", "))
+	if len(keys) == 0 {
+		takes = "profile unlimited takes no settings"
+	}
+	var missing []string
 	for _, k := range keys {
-		allowed[k] = true
-		if !present[k] {
-			d.fail(res, fmt.Sprintf("profile %s takes: %s", r.Profile, strings.Join(keys, ", ")),
-				"%s: profile %s needs %s", path, r.Profile, k)
+		if present[k] == nil {
+			missing = append(missing, k)
 		}
 	}
-	for k := range present {
-		if !allowed[k] {
-			d.failAt(joinPath(path, k), res, fmt.Sprintf("profile %s takes: %s", r.Profile, strings.Join(keys, ", ")),
-				"%s: %s does not apply to profile %s", path, k, r.Profile)
+	if len(missing) > 0 {
+		d.errAt(res, path, takes, "profile %s needs %s", r.Profile, strings.Join(missing, " and "))
+	}
+	for _, k := range secRate.keys[1:] {
+		if present[k] != nil && !slices.Contains(keys, k) {
+			d.errAt(present[k], path, takes, "%s does not apply to profile %s", k, r.Profile)
 		}
 	}
 }
 
 func (d *decoder) consumers(s *Scenario, n ast.Node, path string) {
-	for i, item := range d.list(n, path, false) {
-		p := fmt.Sprintf("%s[%d]", path, i)
+	items, _ := d.list(n, path, false)
+	for i, item := range items {
+		ip := indexPath(path, i)
 		c := Consumer{Pos: d.pos(item)}
-		var iso string
-		present := d.fields(item, "consumer", p, map[string]handler{
-			"name":  func(v ast.Node, p string) { d.str(v, p, &c.Name) },
-			"topic": func(v ast.Node, p string) { d.str(v, p, &c.Topic) },
-			"group": func(v ast.Node, p string) { d.str(v, p, &c.Group) },
+		d.fields(item, secConsumer, ip, map[string]handler{
+			"name":  func(v ast.Node, p string) { c.Name = d.str(v, p) },
+			"topic": func(v ast.Node, p string) { c.Topic = d.str(v, p) },
+			"group": func(v ast.Node, p string) { c.Group = d.str(v, p) },
 			"instances": func(v ast.Node, p string) {
-				if x, ok := d.integer(v, p, 1, 1024); ok {
-					c.Instances = int(x)
-				}
+				x, _ := d.integer(v, p, 1, maxInstances)
+				c.Instances = int(x)
 			},
-			"isolation":      func(v ast.Node, p string) { d.str(v, p, &iso) },
-			"fetch_max_wait": func(v ast.Node, p string) { d.duration(v, p, &c.FetchMaxWait) },
+			"isolation":      func(v ast.Node, p string) { c.Isolation = Isolation(d.str(v, p)) },
+			"fetch_max_wait": func(v ast.Node, p string) { c.FetchMaxWait, _ = d.duration(v, p, time.Millisecond) },
 		})
-		if present == nil {
-			continue
-		}
-		c.Isolation = Isolation(iso)
-		if !present["topic"] {
-			d.fail(item, "add `topic: <name>`", "%s: a consumer needs a topic", p)
-		}
 		s.Consumers = append(s.Consumers, c)
 	}
 }
 
 func (d *decoder) gates(s *Scenario, n ast.Node, path string) {
-	for i, item := range d.list(n, path, false) {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		expr, ok := d.scalar(item, p)
-		if !ok {
-			continue
-		}
-		d.keyPos[p] = d.pos(item)
-		g, err := ParseGate(expr)
-		if err != nil {
-			d.failValue(item, expr, `e.g. "e2e.p99 < 50ms", "produce.rate >= 45000/s", "produce.errors == 0"`, "%v", err)
-			continue
-		}
+	items, _ := d.list(n, path, false)
+	for i, item := range items {
+		ip := indexPath(path, i)
+		g, _ := convert(d, item, ip, `a gate like "e2e.p99 < 50ms"`, ParseGate)
 		g.Pos = d.pos(item)
 		s.Gates = append(s.Gates, g)
 	}
 }
 
 func (d *decoder) report(r *Report, n ast.Node, path string) {
-	d.fields(n, "report", path, map[string]handler{
-		"out":      func(v ast.Node, p string) { d.str(v, p, &r.Out) },
-		"formats":  func(v ast.Node, p string) { r.Formats = d.strList(v, p) },
-		"interval": func(v ast.Node, p string) { d.duration(v, p, &r.Interval) },
+	d.fields(n, secReport, path, map[string]handler{
+		"out":      func(v ast.Node, p string) { r.Out = d.str(v, p) },
+		"formats":  func(v ast.Node, p string) { r.Formats = d.strList(v, p, true) },
+		"interval": func(v ast.Node, p string) { r.Interval, _ = d.duration(v, p, minInterval) },
 	})
 }

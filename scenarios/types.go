@@ -315,7 +315,7 @@ type Producer struct {
 	// idempotent producer always allows 5.
 	MaxInFlight int
 	// MaxBuffered is the maximum number of records buffered in the client
-	// before sends block; 0 keeps franz-go's default (50000).
+	// before sends block. Default DefaultMaxBuffered (franz-go's).
 	MaxBuffered int
 	Pos         Pos
 }

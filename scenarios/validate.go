@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -10,598 +12,701 @@ import (
 	"github.com/brianvoe/gofakeit/v7"
 )
 
-// Defaults applied to settings left out.
+// Limits of settings.
 const (
-	DefaultDuration    = 10 * time.Second
-	DefaultDrain       = 30 * time.Second
-	DefaultPartitions  = 6
-	DefaultCardinality = 1000
-	DefaultOut         = "results"
-	DefaultInterval    = time.Second
+	maxPartitions  = 100_000
+	maxInstances   = 1024
+	maxCardinality = 100_000_000
+	maxArrayItems  = 1 << 16 // the generators' limit
+	maxValueSize   = 1 << 30 // the generators' limit
+	minInterval    = 100 * time.Millisecond
 )
 
-// applyDefaults fills settings left at their zero value. It is shared by
-// Parse and Validate, so scenarios built in Go get the same defaults.
-func applyDefaults(s *Scenario) {
-	if s.Seed == 0 {
-		s.Seed = 1
+// compressions are the producer compression codecs.
+var compressions = []string{"none", "gzip", "snappy", "lz4", "zstd"}
+
+// reportFormats are the report formats of this version; plannedFormats
+// are rejected as not supported yet.
+var (
+	reportFormats  = []string{"text", "json"}
+	plannedFormats = []string{"markdown", "html", "junit"}
+)
+
+// timeFormats are the formats of timestamp and date fields.
+var timeFormats = []string{"rfc3339", "rfc3339nano", "unix", "unix_ms"}
+
+// choose is the hint for a value that is not one of options: the closest
+// option, or the list of them.
+func choose(key, value string, options ...string) string {
+	if s := suggest(value, options); s != "" {
+		return fmt.Sprintf("did you mean %q?", s)
 	}
-	if s.Duration == 0 {
-		s.Duration = DefaultDuration
-	}
-	if s.Drain == 0 {
-		s.Drain = DefaultDrain
-	}
-	c := &s.Cluster
-	if c.ClientID == "" {
-		c.ClientID = "kbench"
-	}
-	if c.DialTimeout == 0 {
-		c.DialTimeout = 10 * time.Second
-	}
-	if c.RequestTimeoutOverhead == 0 {
-		c.RequestTimeoutOverhead = 10 * time.Second
-	}
-	if c.MetadataMaxAge == 0 {
-		c.MetadataMaxAge = 5 * time.Minute
-	}
-	for i := range s.Topics {
-		t := &s.Topics[i]
-		if t.Partitions == 0 {
-			t.Partitions = DefaultPartitions
-		}
-		if t.ReplicationFactor == 0 {
-			t.ReplicationFactor = -1
-		}
-		if t.Create == "" {
-			t.Create = CreateIfMissing
-		}
-	}
-	for _, d := range s.Data {
-		if d.Format == "" {
-			d.Format = FormatJSON
-			if len(d.Fields) == 0 && d.Size != (SizeDist{}) {
-				d.Format = FormatBytes
-			}
-		}
-		if d.Format == FormatBytes && d.Size == (SizeDist{}) {
-			d.Size = SizeDist{Kind: SizeFixed, Fixed: 100}
-		}
-		if d.Size.Kind == "" && d.Size != (SizeDist{}) {
-			d.Size.Kind = SizeFixed
-		}
-		fieldDefaults(d.Fields)
-		k := &d.Key
-		if k.Distribution == "" {
-			k.Distribution = KeyNone
-		}
-		if k.Cardinality == 0 {
-			k.Cardinality = DefaultCardinality
-		}
-		if k.ZipfS == 0 {
-			k.ZipfS = 1.1
-		}
-		if k.HotKeys == 0 {
-			k.HotKeys = 0.01
-		}
-		if k.HotTraffic == 0 {
-			k.HotTraffic = 0.9
-		}
-	}
-	for i := range s.Producers {
-		p := &s.Producers[i]
-		if p.Name == "" {
-			p.Name = p.Topic
-			if p.Name == "" || s.producerNamed(p.Name, i) {
-				p.Name = fmt.Sprintf("producer-%d", i+1)
-			}
-		}
-		if p.Instances == 0 {
-			p.Instances = 1
-		}
-		if p.Acks == "" {
-			p.Acks = AcksAll
-		}
-		if p.Compression == "" {
-			p.Compression = "none"
-		}
-	}
-	for i := range s.Consumers {
-		c := &s.Consumers[i]
-		if c.Name == "" {
-			c.Name = c.Topic + "-readers"
-			if c.Topic == "" || s.consumerNamed(c.Name, i) {
-				c.Name = fmt.Sprintf("consumer-%d", i+1)
-			}
-		}
-		if c.Group == "" {
-			c.Group = "kbench-" + s.Name + "-" + c.Name
-		}
-		if c.Instances == 0 {
-			c.Instances = 1
-		}
-		if c.Isolation == "" {
-			c.Isolation = ReadUncommitted
-		}
-		if c.FetchMaxWait == 0 {
-			c.FetchMaxWait = 100 * time.Millisecond
-		}
-	}
-	// Topics used but not declared: the embedded cluster starts empty, so
-	// kbench creates them with the defaults.
-	if s.Cluster.Embedded() {
-		for _, name := range s.usedTopics() {
-			if name != "" && s.TopicByName(name) == nil {
-				s.Topics = append(s.Topics, Topic{Name: name, Partitions: DefaultPartitions,
-					ReplicationFactor: -1, Create: CreateIfMissing})
-			}
-		}
-	}
-	r := &s.Report
-	if r.Out == "" {
-		r.Out = DefaultOut
-	}
-	if r.Formats == nil {
-		r.Formats = []string{"text"}
-	}
-	if r.Interval == 0 {
-		r.Interval = DefaultInterval
-	}
+	return key + ": " + strings.Join(options, ", ")
 }
 
-func (s *Scenario) producerNamed(name string, before int) bool {
-	for i := range before {
-		if s.Producers[i].Name == name {
-			return true
-		}
-	}
-	return false
+// checker collects the problems found by validate. deps are stamped on
+// each problem (see Error).
+type checker struct {
+	errs []*Error
+	deps []string
 }
 
-func (s *Scenario) consumerNamed(name string, before int) bool {
-	for i := range before {
-		if s.Consumers[i].Name == name {
-			return true
-		}
-	}
-	return false
+func (c *checker) add(path, hint, format string, args ...any) {
+	c.errs = append(c.errs, &Error{Path: path, Msg: fmt.Sprintf(format, args...), Hint: hint, deps: c.deps})
 }
 
-func (s *Scenario) usedTopics() []string {
-	var out []string
-	for _, p := range s.Producers {
-		out = append(out, p.Topic)
-	}
-	for _, c := range s.Consumers {
-		out = append(out, c.Topic)
-	}
-	return out
+// needs sets the dependencies of the problems that follow.
+func (c *checker) needs(deps ...string) {
+	c.deps = deps
 }
 
-func fieldDefaults(fs []*Field) {
-	for _, f := range fs {
-		if f == nil {
-			continue
-		}
-		if f.Fake == "" && len(f.Fields) > 0 {
-			f.Fake = "object"
-		}
-		switch f.Fake {
-		case "int", "price":
-			if !f.HasMin {
-				f.Min = 0
-			}
-			if !f.HasMax {
-				f.Max = 1000
-			}
-		case "float":
-			if !f.HasMax {
-				f.Max = 1
-			}
-		case "sentence":
-			if f.Words == 0 {
-				f.Words = 8
-			}
-		case "timestamp", "date":
-			if f.Format == "" {
-				f.Format = "rfc3339"
-			}
-		}
-		if f.Decimals == 0 && f.Fake != "float" {
-			f.Decimals = -1
-		}
-		fieldDefaults(f.Fields)
-		if f.Items != nil {
-			fieldDefaults([]*Field{f.Items})
-		}
-	}
-}
-
-// checker collects problems found by validate.
-type checker struct{ errs []*Error }
-
-func (c *checker) add(pos Pos, path, hint, format string, args ...any) {
-	c.errs = append(c.errs, &Error{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...), Hint: hint})
-}
-
-// validate checks a scenario whose defaults are applied. Each problem
-// carries the setting's path; Parse maps paths to file positions.
+// validate checks a scenario whose defaults are applied. Every problem
+// names its setting by path; values shown in messages are quoted (%q), so
+// Parse can replace values that came from the environment.
 func validate(s *Scenario) []*Error {
 	var c checker
+	c.needs()
 	if s.Duration <= 0 {
-		c.add(Pos{}, "duration", "", "duration must be positive")
+		c.add("duration", "", "duration must be positive")
 	}
-	if s.Warmup < 0 || s.Warmup >= s.Duration {
-		c.add(Pos{}, "warmup", "a warmup is part of the duration: make it shorter than the duration ("+s.Duration.String()+")",
-			"warmup %v must be shorter than duration %v", s.Warmup, s.Duration)
+	c.needs("duration")
+	if s.Warmup < 0 {
+		c.add("warmup", "", "warmup must not be negative")
+	} else if s.Warmup >= s.Duration && s.Duration > 0 {
+		c.add("warmup", "the warmup is the first part of the duration: make it shorter, or the duration longer",
+			"warmup %q must be shorter than duration %q", s.Warmup.String(), s.Duration.String())
 	}
+	c.needs()
 	if s.Drain < 0 {
-		c.add(Pos{}, "drain", "", "drain must not be negative")
+		c.add("drain", "", "drain must not be negative")
 	}
-	for _, b := range s.Cluster.Brokers {
-		if !strings.Contains(b, ":") {
-			c.add(s.Cluster.Pos, "cluster.brokers", "write host:port, e.g. localhost:9092", "broker %q has no port", b)
-		}
-	}
-	seen := map[string]bool{}
-	for i, t := range s.Topics {
-		p := fmt.Sprintf("topics[%d]", i)
-		if t.Name == "" {
-			c.add(t.Pos, p, "", "a topic needs a name")
-		} else if seen[t.Name] {
-			c.add(t.Pos, p+".name", "", "topic %q is declared twice", t.Name)
-		}
-		seen[t.Name] = true
-		if t.Partitions < 1 {
-			c.add(t.Pos, p+".partitions", "", "partitions must be at least 1")
-		}
-		if t.ReplicationFactor < -1 || t.ReplicationFactor == 0 {
-			c.add(t.Pos, p+".replication_factor", "use -1 for the broker's default", "replication_factor must be -1 or at least 1")
-		}
-		if t.Create != CreateIfMissing && t.Create != CreateNever {
-			c.add(t.Pos, p+".create", "", "create must be if-missing or never, not %q", t.Create)
-		}
-	}
-	dataNames := map[string]bool{}
-	var names []string
-	for _, d := range s.Data {
-		p := "data." + d.Name
-		if dataNames[d.Name] {
-			c.add(d.Pos, p, "", "data set %q is declared twice", d.Name)
-		}
-		dataNames[d.Name] = true
-		names = append(names, d.Name)
-		c.data(d, p)
-	}
-	sort.Strings(names)
-	prodNames := map[string]bool{}
-	for i := range s.Producers {
-		pr := &s.Producers[i]
-		p := fmt.Sprintf("producers[%d]", i)
-		if prodNames[pr.Name] {
-			c.add(pr.Pos, p+".name", "give each producer its own name", "producer name %q is used twice", pr.Name)
-		}
-		prodNames[pr.Name] = true
-		if pr.Topic == "" {
-			c.add(pr.Pos, p, "add `topic: <name>`", "a producer needs a topic")
-		}
-		if pr.Data == "" {
-			c.add(pr.Pos, p, "add `data: <data set name>`", "a producer needs data")
-		} else if !dataNames[pr.Data] {
-			hint := "data sets: " + strings.Join(names, ", ")
-			if len(names) == 0 {
-				hint = "declare it under data:"
-			}
-			if sg := suggest(pr.Data, names); sg != "" {
-				hint = fmt.Sprintf("did you mean %q?", sg)
-			}
-			c.add(pr.Pos, p+".data", hint, "unknown data set %q", pr.Data)
-		}
-		if pr.Instances < 1 || pr.Instances > 1024 {
-			c.add(pr.Pos, p+".instances", "", "instances must be 1 to 1024")
-		}
-		c.rate(pr.Rate, p+".rate")
-		switch pr.Acks {
-		case AcksAll, AcksLeader, AcksNone:
-		default:
-			c.add(pr.Pos, p+".acks", "acks: all, leader (or 1) or none (or 0)", "unknown acks %q", pr.Acks)
-		}
-		switch pr.Compression {
-		case "none", "gzip", "snappy", "lz4", "zstd":
-		default:
-			c.add(pr.Pos, p+".compression", "compression: none, gzip, snappy, lz4 or zstd", "unknown compression %q", pr.Compression)
-		}
-		if pr.Idempotent && pr.Acks != AcksAll {
-			c.add(pr.Pos, p+".idempotent", "set acks: all, or idempotent: false",
-				"an idempotent producer needs acks: all (acks is %s)", pr.Acks)
-		}
-		if pr.Linger < 0 || pr.BatchSize < 0 || pr.MaxInFlight < 0 || pr.MaxBuffered < 0 {
-			c.add(pr.Pos, p, "", "linger, batch_size, max_in_flight and max_buffered must not be negative")
-		}
-	}
-	consNames := map[string]bool{}
-	for i, cs := range s.Consumers {
-		p := fmt.Sprintf("consumers[%d]", i)
-		if consNames[cs.Name] {
-			c.add(cs.Pos, p+".name", "give each consumer its own name", "consumer name %q is used twice", cs.Name)
-		}
-		consNames[cs.Name] = true
-		if cs.Topic == "" {
-			c.add(cs.Pos, p, "add `topic: <name>`", "a consumer needs a topic")
-		}
-		if cs.Instances < 1 || cs.Instances > 1024 {
-			c.add(cs.Pos, p+".instances", "", "instances must be 1 to 1024")
-		}
-		if cs.Isolation != ReadUncommitted && cs.Isolation != ReadCommitted {
-			c.add(cs.Pos, p+".isolation", "isolation: read_uncommitted or read_committed", "unknown isolation %q", cs.Isolation)
-		}
-	}
-	if len(s.Producers) == 0 && len(s.Consumers) == 0 {
-		c.add(Pos{}, "producers", "add a producer (see examples/quickstart.yaml)", "the scenario has no producers and no consumers: nothing to run")
-	}
-	for i, g := range s.Gates {
-		unit, ok := Metrics[g.Metric]
-		p := fmt.Sprintf("gates[%d]", i)
-		if !ok {
-			c.add(g.Pos, p, "", "unknown metric %q", g.Metric)
+	c.cluster(&s.Cluster)
+	c.topics(s.Topics)
+
+	dataNames := make([]string, 0, len(s.Data))
+	for i, d := range s.Data {
+		if d == nil {
+			c.needs()
+			c.add(indexPath("data", i), "", "data set %d is nil", i)
 			continue
 		}
-		switch g.Op {
-		case OpLT, OpLE, OpGT, OpGE, OpEQ, OpNE:
-		default:
-			c.add(g.Pos, p, "", "unknown comparison %q", g.Op)
+		p := joinPath("data", d.Name)
+		c.needs()
+		if d.Name == "" {
+			c.add(p, "", "a data set needs a name")
+		} else if slices.Contains(dataNames, d.Name) {
+			c.add(p, "give each data set its own name", "data set %q is declared twice", d.Name)
 		}
-		if unit == UnitRatio && (g.Threshold < 0 || g.Threshold > 1) {
-			c.add(g.Pos, p, "ratios are 0 to 1, or 0% to 100%", "%s compares a ratio with %g", g.Metric, g.Threshold)
-		}
+		dataNames = append(dataNames, d.Name)
+		c.data(d, p)
 	}
-	for i, f := range s.Report.Formats {
-		switch f {
-		case "text", "json":
-		case "markdown", "html", "junit":
-			c.add(Pos{}, fmt.Sprintf("report.formats[%d]", i), "available now: text, json",
-				"report format %q is not supported yet", f)
-		default:
-			c.add(Pos{}, fmt.Sprintf("report.formats[%d]", i), "available: text, json", "unknown report format %q", f)
-		}
+	sort.Strings(dataNames)
+
+	c.producers(s, dataNames)
+	c.consumers(s.Consumers)
+	c.needs("producers", "consumers")
+	if len(s.Producers) == 0 && len(s.Consumers) == 0 {
+		c.add("", "add a producer, e.g. { topic: orders, data: order, rate: 1000/s } (see examples/quickstart.yaml)",
+			"the scenario has no producers and no consumers: there is nothing to run")
 	}
-	if s.Report.Interval < 100*time.Millisecond {
-		c.add(Pos{}, "report.interval", "", "report.interval must be at least 100ms")
-	}
+	c.gates(s.Gates)
+	c.report(&s.Report)
 	return c.errs
+}
+
+func (c *checker) cluster(cl *Cluster) {
+	c.needs()
+	for i, b := range cl.Brokers {
+		p := indexPath("cluster.brokers", i)
+		switch {
+		case strings.Contains(b, "://"):
+			c.add(p, "write host:port, e.g. localhost:9092", "broker %q has a URL scheme", b)
+		case strings.ContainsAny(b, " \t\n"):
+			c.add(p, "write host:port, e.g. localhost:9092", "broker %q contains a space", b)
+		}
+	}
+	if cl.ClientID == "" {
+		c.add("cluster.client_id", "", "client_id must not be empty")
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{{"dial_timeout", cl.DialTimeout}, {"request_timeout_overhead", cl.RequestTimeoutOverhead}, {"metadata_max_age", cl.MetadataMaxAge}} {
+		if t.d <= 0 {
+			c.add("cluster."+t.key, "", "%s must be positive", t.key)
+		}
+	}
+}
+
+func (c *checker) topics(ts []Topic) {
+	var names []string
+	for i, t := range ts {
+		p := indexPath("topics", i)
+		c.needs()
+		switch {
+		case t.Name == "":
+			c.add(p+".name", "add `name: <topic>`", "a topic needs a name")
+		case slices.Contains(names, t.Name):
+			c.add(p+".name", "list each topic once", "topic %q is declared twice", t.Name)
+		}
+		names = append(names, t.Name)
+		if t.Partitions < 1 || t.Partitions > maxPartitions {
+			c.add(p+".partitions", "", "partitions must be from 1 to %d", maxPartitions)
+		}
+		if t.ReplicationFactor < -1 || t.ReplicationFactor == 0 {
+			c.add(p+".replication_factor", "use -1 for the broker's default", "replication_factor must be -1 or at least 1")
+		}
+		if t.Create != CreateIfMissing && t.Create != CreateNever {
+			c.add(p+".create", choose("create", string(t.Create), "if-missing", "never"), "unknown create mode %q", string(t.Create))
+		}
+		for k := range t.Configs {
+			if strings.TrimSpace(k) == "" {
+				c.add(p+".configs", "", "a topic config has an empty name")
+			}
+		}
+	}
 }
 
 func (c *checker) data(d *Data, p string) {
 	switch d.Format {
 	case FormatJSON:
 		if len(d.Fields) == 0 {
-			c.add(d.Pos, p, "add fields:, e.g. `fields: { id: { fake: uuid } }`, or use format: bytes with a size", "a json data set needs fields")
+			c.add(p+".fields", "add fields, e.g. `fields: { id: uuid }`, or use format: bytes with a size",
+				"a json data set needs fields")
 		}
 		if d.Size != (SizeDist{}) {
-			c.add(d.Pos, p+".size", "size applies to format: bytes", "a json data set takes no size")
+			c.add(p+".size", "size applies to format: bytes; a json value's size follows from its fields",
+				"size does not apply to format json")
 		}
 		c.fields(d.Fields, p+".fields", 0)
 	case FormatBytes:
 		if len(d.Fields) > 0 {
-			c.add(d.Pos, p+".fields", "use format: json for fields", "a bytes data set has no fields")
+			c.add(p+".fields", "use format: json for fields", "fields do not apply to format bytes")
 		}
-		c.size(d.Size, p+".size", d.Pos)
+		c.size(d.Size, p+".size")
 	default:
-		c.add(d.Pos, p+".format", "format: json or bytes (avro and protobuf are planned)", "unknown format %q", d.Format)
+		c.add(p+".format", choose("format", string(d.Format), "json", "bytes"), "unknown format %q", string(d.Format))
 	}
-	k := d.Key
-	kp := p + ".key"
-	switch k.Distribution {
-	case KeyNone, KeyUniform, KeyZipf, KeySequential, KeyHotSet:
+	c.key(d, p+".key")
+}
+
+func (c *checker) size(sd SizeDist, p string) {
+	if sd.Min < 0 || sd.Max < 0 || sd.Fixed < 0 || sd.Mean < 0 || sd.Stddev < 0 {
+		c.add(p, "", "sizes must not be negative")
+		return
+	}
+	need := func(key string, ok bool) {
+		if !ok {
+			c.add(p+"."+key, "", "size distribution %s needs %s", sd.Kind, key)
+		}
+	}
+	notFor := func(key string, v int) {
+		if v != 0 {
+			c.add(p+"."+key, "", "%s does not apply to size distribution %s", key, sd.Kind)
+		}
+	}
+	switch sd.Kind {
+	case SizeFixed:
+		notFor("min", sd.Min)
+		notFor("max", sd.Max)
+		notFor("mean", sd.Mean)
+		notFor("stddev", sd.Stddev)
+	case SizeUniform:
+		need("max", sd.Max > 0)
+		notFor("size", sd.Fixed)
+		notFor("mean", sd.Mean)
+		notFor("stddev", sd.Stddev)
+	case SizeNormal:
+		need("mean", sd.Mean > 0)
+		need("stddev", sd.Stddev > 0)
+		notFor("size", sd.Fixed)
+	case SizeExponential:
+		need("mean", sd.Mean > 0)
+		notFor("size", sd.Fixed)
+		notFor("stddev", sd.Stddev)
 	default:
-		c.add(k.Pos, kp+".distribution", "distribution: none, uniform, zipf, sequential or hot-set", "unknown key distribution %q", k.Distribution)
+		c.add(p+".distribution", choose("distribution", string(sd.Kind), "fixed", "uniform", "normal", "exponential"),
+			"unknown size distribution %q", string(sd.Kind))
+		return
 	}
-	if k.Cardinality < 1 || k.Cardinality > 100_000_000 {
-		c.add(k.Pos, kp+".cardinality", "", "cardinality must be 1 to 100,000,000")
+	if sd.Max > 0 && sd.Min > sd.Max {
+		c.add(p+".min", "", "size min (%d bytes) is larger than max (%d bytes)", sd.Min, sd.Max)
 	}
-	if k.ZipfS <= 1 {
-		c.add(k.Pos, kp+".zipf_s", "", "zipf_s must be greater than 1")
+	if (sd.Kind == SizeNormal || sd.Kind == SizeExponential) && sd.Mean > sd.Max && sd.Max > 0 {
+		c.add(p+".mean", "raise max (the default is 1MiB)",
+			"size mean (%d bytes) is larger than max (%d bytes)", sd.Mean, sd.Max)
 	}
-	if k.HotKeys <= 0 || k.HotKeys >= 1 || k.HotTraffic <= 0 || k.HotTraffic >= 1 {
-		c.add(k.Pos, kp, "", "hot_keys and hot_traffic must be between 0 and 1")
-	}
-	if k.Field != "" {
-		if d.Format != FormatJSON {
-			c.add(k.Pos, kp+".field", "", "key.field needs a json data set")
-		} else if !hasFieldPath(d.Fields, k.Field) {
-			var names []string
-			for _, f := range d.Fields {
-				names = append(names, f.Name)
-			}
-			hint := "fields: " + strings.Join(names, ", ")
-			if sg := suggest(k.Field, names); sg != "" {
-				hint = fmt.Sprintf("did you mean %q?", sg)
-			}
-			c.add(k.Pos, kp+".field", hint, "key field %q is not a field of data set %s", k.Field, d.Name)
-		}
-		if k.Distribution == KeyNone {
-			c.add(k.Pos, kp+".distribution", "pick uniform, zipf, sequential or hot-set", "key.field is set but the distribution is none")
-		}
+	if max(sd.Fixed, sd.Max) > maxValueSize {
+		c.add(p, "", "values are at most 1GiB")
 	}
 }
 
-func hasFieldPath(fs []*Field, path string) bool {
+func (c *checker) key(d *Data, p string) {
+	k := d.Key
+	switch k.Distribution {
+	case KeyNone, KeyUniform, KeyZipf, KeySequential, KeyHotSet:
+	default:
+		c.add(p+".distribution", choose("distribution", string(k.Distribution), "none", "uniform", "zipf", "sequential", "hot-set"),
+			"unknown key distribution %q", string(k.Distribution))
+	}
+	if k.Cardinality < 1 || k.Cardinality > maxCardinality {
+		c.add(p+".cardinality", "", "cardinality must be from 1 to %d", maxCardinality)
+	}
+	if !(k.ZipfS > 1) || math.IsInf(k.ZipfS, 0) {
+		c.add(p+".zipf_s", "", "zipf_s must be a number greater than 1")
+	}
+	if !(k.HotKeys > 0 && k.HotKeys < 1) {
+		c.add(p+".hot_keys", "", "hot_keys must be between 0 and 1")
+	}
+	if !(k.HotTraffic > 0 && k.HotTraffic < 1) {
+		c.add(p+".hot_traffic", "", "hot_traffic must be between 0 and 1")
+	}
+	if k.Field == "" {
+		return
+	}
+	if k.Distribution == KeyNone {
+		c.add(p+".field", "pick a distribution: uniform, zipf, sequential or hot-set",
+			"key field %q is set but the key distribution is none", k.Field)
+		return
+	}
+	if d.Format != FormatJSON {
+		c.add(p+".field", "only json data sets have fields", "key field %q: format %s has no fields", k.Field, string(d.Format))
+		return
+	}
+	f, why := findField(d.Fields, k.Field)
+	if f == nil {
+		var names []string
+		for _, f := range d.Fields {
+			if f != nil {
+				names = append(names, f.Name)
+			}
+		}
+		hint := "fields: " + strings.Join(names, ", ")
+		if s := suggest(k.Field, names); s != "" {
+			hint = fmt.Sprintf("did you mean %q?", s)
+		}
+		if why != "" {
+			hint = why
+		}
+		c.add(p+".field", hint, "key field %q is not a field of data set %q", k.Field, d.Name)
+		return
+	}
+	switch f.Fake {
+	case "object", "array":
+		c.add(p+".field", "pick a field holding a single value", "key field %q is an %s", k.Field, f.Fake)
+	case "timestamp":
+		c.add(p+".field", "use a date, sequence or other field: keys must repeat", "key field %q is a timestamp (the current time)", k.Field)
+	}
+}
+
+// findField finds the field at path (a name, or names of nested objects
+// joined by dots).
+func findField(fs []*Field, path string) (*Field, string) {
 	head, rest, nested := strings.Cut(path, ".")
 	for _, f := range fs {
 		if f == nil || f.Name != head {
 			continue
 		}
 		if !nested {
-			return true
+			return f, ""
 		}
-		return hasFieldPath(f.Fields, rest)
-	}
-	return false
-}
-
-func (c *checker) size(sd SizeDist, p string, pos Pos) {
-	bad := func(format string, args ...any) { c.add(pos, p, "", format, args...) }
-	if sd.Min < 0 || sd.Max < 0 || sd.Fixed < 0 || sd.Mean < 0 || sd.Stddev < 0 {
-		bad("sizes must not be negative")
-	}
-	if sd.Max > 0 && sd.Min > sd.Max {
-		bad("size min %d is larger than max %d", sd.Min, sd.Max)
-	}
-	switch sd.Kind {
-	case SizeFixed:
-	case SizeUniform:
-		if sd.Max == 0 {
-			bad("a uniform size needs max")
+		if f.Fake == "array" {
+			return nil, fmt.Sprintf("%q is an array: a key field cannot be inside one", head)
 		}
-	case SizeNormal:
-		if sd.Mean == 0 {
-			bad("a normal size needs mean (and stddev)")
-		}
-	case SizeExponential:
-		if sd.Mean == 0 {
-			bad("an exponential size needs mean")
-		}
-	default:
-		c.add(pos, p+".distribution", "distribution: fixed, uniform, normal or exponential", "unknown size distribution %q", sd.Kind)
+		return findField(f.Fields, rest)
 	}
+	return nil, ""
 }
 
 func (c *checker) fields(fs []*Field, p string, depth int) {
-	if depth > 16 {
-		c.add(Pos{}, p, "", "fields are nested more than 16 levels deep")
+	if depth > maxFieldDepth {
+		c.add(p, "", "fields are nested more than %d levels deep", maxFieldDepth)
 		return
 	}
-	seen := map[string]bool{}
-	for _, f := range fs {
+	var names []string
+	for i, f := range fs {
 		if f == nil {
+			c.add(p, "", "field %d is nil", i)
 			continue
 		}
-		fp := p + "." + f.Name
-		if seen[f.Name] {
-			c.add(f.Pos, fp, "", "field %q is declared twice", f.Name)
+		fp := joinPath(p, f.Name)
+		switch {
+		case f.Name == "":
+			c.add(fp, "", "field %d has no name", i)
+		case slices.Contains(names, f.Name):
+			c.add(fp, "", "field %q is declared twice", f.Name)
 		}
-		seen[f.Name] = true
+		names = append(names, f.Name)
 		c.field(f, fp, depth)
 	}
 }
 
-func (c *checker) field(f *Field, fp string, depth int) {
-	add := func(hint, format string, args ...any) { c.add(f.Pos, fp, hint, format, args...) }
-	if _, ok := FieldKinds[f.Fake]; !ok {
-		if f.Fake == "" {
-			add("e.g. { fake: uuid }", "field %q has no generator (fake:)", f.Name)
-			return
-		}
-		if gofakeit.GetFuncLookup(f.Fake) == nil {
-			kinds := make([]string, 0, len(FieldKinds))
-			for k := range FieldKinds {
-				kinds = append(kinds, k)
-			}
-			sort.Strings(kinds)
-			hint := "built-in generators: " + strings.Join(kinds, ", ") + "; or any gofakeit function name"
-			if sg := suggest(f.Fake, kinds); sg != "" {
-				hint = fmt.Sprintf("did you mean %q?", sg)
-			}
-			c.add(f.Pos, fp+".fake", hint, "unknown generator fake: %s", f.Fake)
+// fieldKindNames are the built-in field kinds, sorted.
+var fieldKindNames = mapKeys(FieldKinds)
+
+// fakeFuncProblem says why name cannot be used as a gofakeit function
+// ("" when it can); known is false when gofakeit has no such function.
+func fakeFuncProblem(name string) (problem string, known bool) {
+	info := gofakeit.GetFuncLookup(name)
+	if info == nil || info.Generate == nil {
+		return "", false
+	}
+	for _, p := range info.Params {
+		if p.Default == "" && !p.Optional {
+			return fmt.Sprintf("gofakeit function %q needs parameter %q, which kbench cannot pass", name, p.Field), true
 		}
 	}
-	if f.NullRatio < 0 || f.NullRatio > 1 || math.IsNaN(f.NullRatio) {
-		add("", "null_ratio must be between 0 and 1")
+	return "", true
+}
+
+func isFakeFunc(name string) bool {
+	if name == "" {
+		return false
+	}
+	_, known := fakeFuncProblem(name)
+	return known
+}
+
+func (c *checker) field(f *Field, fp string, depth int) {
+	opts, builtin := FieldKinds[f.Fake]
+	switch {
+	case builtin:
+	case f.Fake == "":
+		c.add(fp, `e.g. "id: uuid" or "qty: { fake: int, min: 1, max: 9 }"`, "field %q has no generator (fake:)", f.Name)
+		return
+	default:
+		problem, known := fakeFuncProblem(f.Fake)
+		if !known {
+			hint := "see the field kinds in docs/scenarios.md; gofakeit function names (e.g. hexcolor) work too"
+			if s := suggest(f.Fake, fieldKindNames); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			c.add(fp+".fake", hint, "unknown generator fake: %q", f.Fake)
+			return
+		}
+		if problem != "" {
+			c.add(fp+".fake", "use a built-in kind or another gofakeit function", "%s", problem)
+			return
+		}
+	}
+	if !(f.NullRatio >= 0 && f.NullRatio <= 1) {
+		c.add(fp+".null_ratio", "", "null_ratio must be from 0 to 1")
+	}
+	// Options set that the generator does not take (scenarios built in
+	// Go; Parse reports them where they are written).
+	set := map[string]bool{
+		"min": f.HasMin || f.Min != 0, "max": f.HasMax || f.Max != 0,
+		"values": len(f.Values) > 0, "weights": len(f.Weights) > 0, "value": f.Value != "",
+		"format": f.Format != "", "decimals": f.Decimals != -1, "words": f.Words != 0,
+		"fields": len(f.Fields) > 0, "items": f.Items != nil,
+		"min_items": f.MinItems != 0, "max_items": f.MaxItems != 0,
+	}
+	for _, o := range fieldOptions {
+		if set[o] && !slices.Contains(opts, o) {
+			c.add(fp+"."+o, "", "option %s does not apply to fake: %s", o, f.Fake)
+		}
 	}
 	switch f.Fake {
 	case "int", "float", "price":
-		if f.Min > f.Max {
-			add("", "min %g is larger than max %g", f.Min, f.Max)
+		switch {
+		case math.IsNaN(f.Min) || math.IsNaN(f.Max) || math.IsInf(f.Min, 0) || math.IsInf(f.Max, 0):
+			c.add(fp, "", "min and max must be finite numbers")
+		case f.Min > f.Max:
+			c.add(fp+".min", "", "min (%g) is larger than max (%g)", f.Min, f.Max)
+		case f.Fake == "int" && math.Ceil(f.Min) > math.Floor(f.Max):
+			c.add(fp+".min", "", "no whole number lies between min (%g) and max (%g)", f.Min, f.Max)
+		case f.Fake == "int" && (f.Min < -(1<<63) || f.Max >= 1<<63):
+			c.add(fp, "", "min and max of an int must fit in 64 bits")
+		}
+		if f.Fake == "float" && (f.Decimals < -1 || f.Decimals > 15) {
+			c.add(fp+".decimals", "", "decimals must be from 0 to 15")
+		}
+	case "sentence":
+		if f.Words < 1 || f.Words > 1000 {
+			c.add(fp+".words", "", "words must be from 1 to 1000")
 		}
 	case "enum":
 		if len(f.Values) == 0 {
-			add("e.g. values: [new, paid, shipped]", "enum needs values")
+			c.add(fp+".values", "e.g. values: [new, paid, shipped]", "enum needs values")
 		}
 		if len(f.Weights) > 0 {
 			if len(f.Weights) != len(f.Values) {
-				add("give one weight per value", "enum has %d values but %d weights", len(f.Values), len(f.Weights))
+				c.add(fp+".weights", "give one weight per value", "enum has %d values but %d weights", len(f.Values), len(f.Weights))
 			}
 			sum := 0.0
 			for _, w := range f.Weights {
-				if w < 0 {
-					add("", "enum weights must not be negative")
+				if !(w >= 0) || math.IsInf(w, 0) {
+					c.add(fp+".weights", "", "enum weights must be finite numbers of at least 0")
+					break
 				}
 				sum += w
 			}
-			if sum <= 0 {
-				add("", "enum weights must add up to more than 0")
+			if !(sum > 0) {
+				c.add(fp+".weights", "", "enum weights must add up to more than 0")
 			}
 		}
 	case "const":
 		if f.Value == "" {
-			add("e.g. value: 42", "const needs a value")
+			c.add(fp+".value", "e.g. value: 42", "const needs a value")
+		} else if !json.Valid([]byte(f.Value)) {
+			c.add(fp+".value", `strings are quoted JSON: "\"text\""`, "const value %q is not a JSON literal", f.Value)
 		}
 	case "timestamp", "date":
-		switch f.Format {
-		case "rfc3339", "rfc3339nano", "unix", "unix_ms":
-		default:
-			add("format: rfc3339, rfc3339nano, unix or unix_ms", "unknown time format %q", f.Format)
+		if !slices.Contains(timeFormats, f.Format) {
+			c.add(fp+".format", choose("format", f.Format, timeFormats...), "unknown time format %q", f.Format)
 		}
 	case "object":
 		if len(f.Fields) == 0 {
-			add("", "an object needs fields")
+			c.add(fp+".fields", "", "an object needs fields")
 		}
-		c.fields(f.Fields, fp, depth+1)
+		c.fields(f.Fields, fp+".fields", depth+1)
 	case "array":
 		if f.Items == nil {
-			add("e.g. items: { fake: int }", "an array needs items")
+			c.add(fp+".items", "e.g. items: { fake: int }", "an array needs items")
+		} else if depth+1 > maxFieldDepth {
+			c.add(fp, "", "fields are nested more than %d levels deep", maxFieldDepth)
 		} else {
 			c.field(f.Items, fp+".items", depth+1)
 		}
-		if f.MinItems < 0 || f.MinItems > f.MaxItems {
-			add("", "min_items %d must be between 0 and max_items %d", f.MinItems, f.MaxItems)
+		if f.MinItems < 0 || f.MaxItems > maxArrayItems || f.MinItems > f.MaxItems {
+			c.add(fp+".min_items", "", "min_items (%d) and max_items (%d) must satisfy 0 <= min_items <= max_items <= %d",
+				f.MinItems, f.MaxItems, maxArrayItems)
 		}
 	}
 }
 
-func (c *checker) rate(r Rate, p string) {
-	bad := func(format string, args ...any) {
-		c.add(r.Pos, p, "", format, args...)
-	}
-	neg := func(vs ...float64) bool {
-		for _, v := range vs {
-			if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-				return true
-			}
+func (c *checker) producers(s *Scenario, dataNames []string) {
+	var names []string
+	for i := range s.Producers {
+		pr := &s.Producers[i]
+		p := indexPath("producers", i)
+		c.needs()
+		if slices.Contains(names, pr.Name) {
+			c.add(p+".name", "give each producer its own name", "producer name %q is used twice", pr.Name)
 		}
-		return false
+		names = append(names, pr.Name)
+		if pr.Topic == "" {
+			c.add(p+".topic", "add `topic: <name>`", "a producer needs a topic")
+		}
+		c.needs("data")
+		if pr.Data == "" {
+			c.add(p+".data", "add `data: <name>` naming an entry of data:", "a producer needs data")
+		} else if !slices.Contains(dataNames, pr.Data) {
+			hint := "data sets: " + strings.Join(dataNames, ", ")
+			if len(dataNames) == 0 {
+				hint = "declare it under data:"
+			}
+			if s := suggest(pr.Data, dataNames); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			c.add(p+".data", hint, "unknown data set %q", pr.Data)
+		}
+		c.needs()
+		if pr.Instances < 1 || pr.Instances > maxInstances {
+			c.add(p+".instances", "", "instances must be from 1 to %d", maxInstances)
+		}
+		c.needs("duration")
+		c.rate(pr.Rate, p+".rate", s.Duration)
+		c.needs()
+		switch pr.Acks {
+		case AcksAll, AcksLeader, AcksNone:
+		default:
+			hint := "acks: all (or -1), leader (or 1), none (or 0)"
+			if s := suggest(string(pr.Acks), []string{"all", "leader", "none"}); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			c.add(p+".acks", hint, "unknown acks %q", string(pr.Acks))
+		}
+		if !slices.Contains(compressions, pr.Compression) {
+			c.add(p+".compression", choose("compression", pr.Compression, compressions...), "unknown compression %q", pr.Compression)
+		}
+		if pr.Idempotent && (pr.Acks == AcksLeader || pr.Acks == AcksNone) {
+			c.add(p+".idempotent", "set acks: all, or idempotent: false",
+				"an idempotent producer needs acks: all, not %q", string(pr.Acks))
+		}
+		if pr.Linger < 0 {
+			c.add(p+".linger", "", "linger must not be negative")
+		}
+		if pr.BatchSize < 0 || pr.BatchSize > maxSize {
+			c.add(p+".batch_size", "", "batch_size must be from 0 (franz-go's default) to 2GiB-1")
+		}
+		if pr.MaxInFlight < 0 {
+			c.add(p+".max_in_flight", "", "max_in_flight must not be negative")
+		} else if pr.MaxInFlight > 0 && pr.Idempotent {
+			c.add(p+".max_in_flight", "an idempotent producer always allows 5 requests in flight; set idempotent: false to choose",
+				"max_in_flight applies only to a producer with idempotent: false")
+		}
+		if pr.MaxBuffered < 0 {
+			c.add(p+".max_buffered", "", "max_buffered must not be negative")
+		}
 	}
+}
+
+// rateProfiles are the rate profile names.
+var rateProfiles = []string{"constant", "ramp", "steps", "sine", "spike", "poisson", "unlimited"}
+
+func (c *checker) rate(r Rate, p string, duration time.Duration) {
+	bad := func(key, hint, format string, args ...any) {
+		c.add(joinPath(p, key), hint, format, args...)
+	}
+	nonNeg := func(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
+	pos := func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
 	switch r.Profile {
 	case RateConstant, RatePoisson:
-		if r.Rate <= 0 || neg(r.Rate) {
-			bad("rate must be positive")
+		if !pos(r.Rate) {
+			bad("rate", "for no limit write `rate: unlimited`", "the rate must be positive")
 		}
 	case RateRamp:
-		if neg(r.From, r.To) || r.Over <= 0 {
-			bad("a ramp needs from and to (not negative) and over (positive)")
+		if !nonNeg(r.From) {
+			bad("from", "", "ramp from must not be negative")
+		}
+		if !nonNeg(r.To) {
+			bad("to", "", "ramp to must not be negative")
+		}
+		if r.From == 0 && r.To == 0 {
+			bad("to", "", "a ramp from 0/s to 0/s sends nothing")
+		}
+		if r.Over <= 0 {
+			bad("over", "e.g. over: 30s", "ramp over must be positive")
 		}
 	case RateSteps:
 		if len(r.Steps) == 0 {
-			bad("steps needs at least one step")
+			bad("steps", "e.g. steps: [{ rate: 1000/s, for: 10s }, { rate: 2000/s, for: 10s }]", "a steps profile needs steps")
 		}
-		for _, st := range r.Steps {
-			if neg(st.Rate) || st.For <= 0 {
-				bad("each step needs a rate (not negative) and a positive for")
-				break
+		some := false
+		for i, st := range r.Steps {
+			sp := indexPath("steps", i)
+			if !nonNeg(st.Rate) {
+				bad(sp+".rate", "", "a step's rate must not be negative")
 			}
+			if st.For <= 0 {
+				bad(sp+".for", "", "a step's for must be positive")
+			}
+			some = some || st.Rate > 0
+		}
+		if len(r.Steps) > 0 && !some {
+			bad("steps", "", "every step has rate 0/s: nothing is sent")
 		}
 	case RateSine:
-		if r.Rate <= 0 || neg(r.Amplitude) || r.Amplitude > r.Rate || r.Period <= 0 {
-			bad("a sine needs rate > 0, 0 <= amplitude <= rate, and a positive period")
+		if !pos(r.Rate) {
+			bad("rate", "", "the sine's mean rate must be positive")
+		}
+		if !nonNeg(r.Amplitude) || r.Amplitude > r.Rate {
+			bad("amplitude", "the rate would go negative", "the sine's amplitude must be from 0/s to its rate")
+		}
+		if r.Period <= 0 {
+			bad("period", "e.g. period: 1m", "the sine's period must be positive")
 		}
 	case RateSpike:
-		if neg(r.Rate, r.Peak) || r.At < 0 || r.For <= 0 {
-			bad("a spike needs rate and peak (not negative), at (not negative) and for (positive)")
+		if !nonNeg(r.Rate) {
+			bad("rate", "", "the spike's base rate must not be negative")
+		}
+		if !pos(r.Peak) {
+			bad("peak", "", "the spike's peak must be positive")
+		}
+		if r.At < 0 {
+			bad("at", "", "the spike's at must not be negative")
+		} else if duration > 0 && r.At >= duration {
+			bad("at", "make it earlier than the duration", "the spike at %q starts after the run ends (duration %q)",
+				r.At.String(), duration.String())
+		}
+		if r.For <= 0 {
+			bad("for", "", "the spike's for must be positive")
 		}
 	case RateUnlimited:
 	case "":
-		c.add(r.Pos, p, "add `rate: 1000/s`, or `rate: unlimited`", "a producer needs a rate")
+		c.add(p, "add `rate: 1000/s`, or `rate: unlimited`", "a producer needs a rate")
+		return
 	default:
-		bad("unknown rate profile %q", r.Profile)
+		bad("profile", choose("profile", string(r.Profile), rateProfiles...), "unknown rate profile %q", string(r.Profile))
+		return
+	}
+	// Settings of other profiles (scenarios built in Go; Parse reports
+	// them where they are written).
+	set := map[string]bool{
+		"rate": r.Rate != 0, "from": r.From != 0, "to": r.To != 0, "over": r.Over != 0,
+		"steps": len(r.Steps) > 0, "amplitude": r.Amplitude != 0, "period": r.Period != 0,
+		"peak": r.Peak != 0, "at": r.At != 0, "for": r.For != 0,
+	}
+	for _, k := range secRate.keys[1:] {
+		if set[k] && !slices.Contains(rateKeys[r.Profile], k) {
+			bad(k, "", "%s does not apply to profile %s", k, r.Profile)
+		}
+	}
+}
+
+func (c *checker) consumers(cs []Consumer) {
+	var names []string
+	groups := map[string]string{} // group → consumer name
+	for i, cs := range cs {
+		p := indexPath("consumers", i)
+		c.needs()
+		if slices.Contains(names, cs.Name) {
+			c.add(p+".name", "give each consumer its own name", "consumer name %q is used twice", cs.Name)
+		}
+		names = append(names, cs.Name)
+		if cs.Topic == "" {
+			c.add(p+".topic", "add `topic: <name>`", "a consumer needs a topic")
+		}
+		if cs.Group == "" {
+			c.add(p+".group", "", "group must not be empty")
+		} else if other, ok := groups[cs.Group]; ok {
+			c.add(p+".group", "one consumer with more instances is one group: raise instances on "+other,
+				"consumer group %q is also used by consumer %s", cs.Group, other)
+		} else {
+			groups[cs.Group] = cs.Name
+		}
+		if cs.Instances < 1 || cs.Instances > maxInstances {
+			c.add(p+".instances", "", "instances must be from 1 to %d", maxInstances)
+		}
+		if cs.Isolation != ReadUncommitted && cs.Isolation != ReadCommitted {
+			c.add(p+".isolation", choose("isolation", string(cs.Isolation), string(ReadUncommitted), string(ReadCommitted)),
+				"unknown isolation %q", string(cs.Isolation))
+		}
+		if cs.FetchMaxWait < time.Millisecond {
+			c.add(p+".fetch_max_wait", "", "fetch_max_wait must be at least 1ms")
+		}
+	}
+}
+
+func (c *checker) gates(gs []Gate) {
+	for i, g := range gs {
+		p := indexPath("gates", i)
+		c.needs()
+		unit, ok := Metrics[g.Metric]
+		if !ok {
+			c.add(p, metricHint(g.Metric), "unknown metric %q", g.Metric)
+			continue
+		}
+		if !slices.Contains(gateOps, g.Op) {
+			c.add(p, "comparisons: < <= > >= == !=", "unknown comparison %q", string(g.Op))
+		}
+		switch {
+		case !(g.Threshold >= 0) || math.IsInf(g.Threshold, 0):
+			c.add(p, "", "the threshold must be a finite number of at least 0")
+		case unit == UnitRatio && g.Threshold > 1:
+			c.add(p, "ratios are from 0 to 1 (0% to 100%)", "%s is a ratio, but the threshold is above 1", g.Metric)
+		}
+	}
+}
+
+func (c *checker) report(r *Report) {
+	c.needs()
+	if r.Out == "" {
+		c.add("report.out", "", "out must not be empty")
+	}
+	for i, f := range r.Formats {
+		p := indexPath("report.formats", i)
+		switch {
+		case slices.Contains(plannedFormats, f):
+			c.add(p, "available now: "+strings.Join(reportFormats, ", "), "report format %q is not supported yet", f)
+		case !slices.Contains(reportFormats, f):
+			c.add(p, choose("formats", f, reportFormats...), "unknown report format %q", f)
+		case slices.Contains(r.Formats[:i], f):
+			c.add(p, "", "report format %q is listed twice", f)
+		}
+	}
+	if r.Interval < minInterval {
+		c.add("report.interval", "", "interval must be at least %v", minInterval)
 	}
 }
