@@ -32,7 +32,8 @@ func fixture(t *testing.T) *measure.Result {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	p := measure.Produce{Name: "shop", Topic: "orders", Instances: 2, Sent: 1000, Acked: 1000,
+	p := measure.Produce{Name: "shop", Topic: "orders", Instances: 2, Sent: 1003, Acked: 1000, Errors: 3,
+		ErrorKinds: map[string]int64{"b: timed out": 1, "a: timed out": 1, "not leader": 1},
 		Bytes: 250_000, TargetRate: 5000, Rate: 4987.5, Throughput: 1.25e6, Latency: pl, LatencyRaw: pl}
 	return &measure.Result{
 		SchemaVersion: measure.SchemaVersion, Scenario: "quickstart", RunID: "abc123",

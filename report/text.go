@@ -6,6 +6,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,8 +49,17 @@ func Text(w io.Writer, r *measure.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for k, v := range r.Produce.ErrorKinds {
-		fmt.Fprintf(&b, "  error x%d: %s\n", v, k)
+	kinds := make([]string, 0, len(r.Produce.ErrorKinds))
+	for k := range r.Produce.ErrorKinds {
+		kinds = append(kinds, k)
+	}
+	// Most frequent first; ties by message, so the output is stable.
+	sort.Slice(kinds, func(i, j int) bool {
+		ci, cj := r.Produce.ErrorKinds[kinds[i]], r.Produce.ErrorKinds[kinds[j]]
+		return ci > cj || ci == cj && kinds[i] < kinds[j]
+	})
+	for _, k := range kinds {
+		fmt.Fprintf(&b, "  error x%d: %s\n", r.Produce.ErrorKinds[k], k)
 	}
 
 	b.WriteString("\n")
