@@ -4,6 +4,7 @@ package pacer
 
 import (
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -14,4 +15,16 @@ func cpuTime() (time.Duration, bool) {
 		return 0, false
 	}
 	return time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime)), true
+}
+
+func TestCPUTime(t *testing.T) {
+	a, ok := cpuTime()
+	if !ok {
+		t.Fatal("getrusage failed")
+	}
+	for deadline := time.Now().Add(20 * time.Millisecond); time.Now().Before(deadline); {
+	}
+	if b, _ := cpuTime(); b < a {
+		t.Fatalf("CPU time went backwards: %v then %v", a, b)
+	}
 }

@@ -34,7 +34,7 @@ func fixture(t *testing.T) *measure.Result {
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p := measure.Produce{Name: "shop", Topic: "orders", Instances: 2, Sent: 1003, Acked: 1000, Errors: 3,
 		ErrorKinds: map[string]int64{"b: timed out": 1, "a: timed out": 1, "not leader": 1},
-		Bytes: 250_000, TargetRate: 5000, Rate: 4987.5, Throughput: 1.25e6, Latency: pl, LatencyRaw: pl}
+		Bytes:      250_000, TargetRate: 5000, Rate: 4987.5, Throughput: 1.25e6, Latency: pl, LatencyRaw: pl}
 	return &measure.Result{
 		SchemaVersion: measure.SchemaVersion, Scenario: "quickstart", RunID: "abc123",
 		Cluster: measure.Cluster{Kind: measure.ClusterEmbedded, Description: "embedded in-process cluster"},
