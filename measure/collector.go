@@ -545,6 +545,7 @@ func (c *Collector) Finish(info RunInfo) (*Result, error) {
 		DurationS:     info.Duration.Seconds(),
 		WarmupS:       info.Warmup.Seconds(),
 		Timeline:      c.timeline,
+		Disruptions:   findDisruptions(c.timeline),
 		Gates:         []GateOutcome{},
 	}
 	if info.Err != nil {

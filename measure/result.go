@@ -67,6 +67,9 @@ type Result struct {
 	Consume   Consume   `json:"consume"`
 	// Timeline has one entry per report interval.
 	Timeline []Interval `json:"timeline"`
+	// Disruptions are windows in which records failed, throughput
+	// collapsed or latency spiked (for example while a broker was down).
+	Disruptions []Disruption `json:"disruptions,omitempty"`
 	// Gates are the outcomes of the scenario's gates, in order.
 	Gates []GateOutcome `json:"gates"`
 	// Notes are warnings a reader should see (e.g. a producer fell

@@ -108,6 +108,12 @@ func Text(w io.Writer, r *measure.Result) error {
 			}
 		}
 	}
+	if len(r.Disruptions) > 0 {
+		b.WriteString("\nDISRUPTIONS (intervals with failed records, throughput below half the target, or a produce p99 spike)\n")
+		for _, d := range r.Disruptions {
+			fmt.Fprintf(&b, "  %s\n", d)
+		}
+	}
 	if len(r.Notes) > 0 {
 		b.WriteString("\nNOTES\n")
 		for _, n := range r.Notes {
