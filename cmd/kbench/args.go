@@ -24,6 +24,16 @@ func interspersed(app *cli.App, args []string) []string {
 	if cmd == nil {
 		return args
 	}
+	for at+1 < len(args) {
+		sub := subcommand(cmd, args[at+1])
+		if sub == nil {
+			break
+		}
+		cmd, at = sub, at+1
+	}
+	if len(cmd.Subcommands) > 0 {
+		return args
+	}
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
 		_, isBool := f.(*cli.BoolFlag)
@@ -57,4 +67,14 @@ func interspersed(app *cli.App, args []string) []string {
 		out = append(out, positional...)
 	}
 	return out
+}
+
+// subcommand returns cmd's subcommand called name, or nil.
+func subcommand(cmd *cli.Command, name string) *cli.Command {
+	for _, s := range cmd.Subcommands {
+		if s.HasName(name) {
+			return s
+		}
+	}
+	return nil
 }

@@ -60,6 +60,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			runCommand(),
 			validateCommand(),
 			generateCommand(),
+			clusterCommand(),
 			versionCommand(),
 		},
 		// Errors are printed by main with their hint and exit code.

@@ -145,9 +145,15 @@ func TestVersionAndValidate(t *testing.T) {
 
 func TestInterspersed(t *testing.T) {
 	app := newApp(nil, nil)
-	got := interspersed(app, []string{"kbench", "run", "f.yaml", "--duration", "5s", "-q", "--out=x"})
-	want := []string{"kbench", "run", "--duration", "5s", "-q", "--out=x", "--", "f.yaml"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Fatalf("got %v", got)
+	for _, tt := range []struct{ in, want string }{
+		{"kbench run f.yaml --duration 5s -q --out=x", "kbench run --duration 5s -q --out=x -- f.yaml"},
+		{"kbench cluster up --nodes 3 --tls", "kbench cluster up --nodes 3 --tls"},
+		{"kbench cluster down --name a", "kbench cluster down --name a"},
+		{"kbench cluster", "kbench cluster"},
+	} {
+		got := strings.Join(interspersed(app, strings.Fields(tt.in)), " ")
+		if got != tt.want {
+			t.Errorf("interspersed(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
