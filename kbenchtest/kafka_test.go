@@ -63,8 +63,9 @@ warmup: 1s
 gates: ["produce.errors == 0", "consume.missing == 0", "produce.rate >= 1800/s"]
 `)
 	res := kbenchtest.Run(t, c, sc)
-	if res.Cluster.Kind != measure.ClusterExternal {
-		t.Fatalf("cluster kind %s", res.Cluster.Kind)
+	if res.Cluster.Kind != measure.ClusterExternal || !strings.HasPrefix(res.Cluster.KafkaVersion, "v4.") ||
+		!strings.Contains(res.Cluster.Description, "Apache Kafka 4.4.0, 1 broker(s)") {
+		t.Fatalf("cluster in the result: %+v", res.Cluster)
 	}
 	if res.Consume.Records != res.Produce.Acked || res.Produce.Acked < 7000 {
 		t.Fatalf("acked %d, consumed %d", res.Produce.Acked, res.Consume.Records)

@@ -227,6 +227,9 @@ func Run(t testing.TB, c *Cluster, sc *scenarios.Scenario, opts ...Option) *meas
 		}
 	}
 	ro := runner.Options{Brokers: c.Brokers, Embedded: c.Embedded, Progress: progress, Version: "kbenchtest"}
+	if c.Kafka != nil {
+		ro.ClusterDescription = c.Kafka.Description()
+	}
 	if ro.Brokers == nil {
 		ro.Brokers = []string{}
 	}

@@ -84,6 +84,9 @@ type Cluster struct {
 	Brokers []string `json:"brokers,omitempty"`
 	// Description is a human-readable line for reports.
 	Description string `json:"description"`
+	// KafkaVersion is the Kafka release an external cluster's API versions
+	// match, as guessed by the client (e.g. "v4.4"); empty if unknown.
+	KafkaVersion string `json:"kafka_version,omitempty"`
 }
 
 // Produce is what producers did. Counts cover the whole run; rates and

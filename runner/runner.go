@@ -21,6 +21,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kversion"
 
 	"github.com/kbench/kbench/cluster"
 	"github.com/kbench/kbench/measure"
@@ -49,6 +50,10 @@ type Options struct {
 	// ReadyTimeout bounds the wait for consumer groups to be assigned
 	// every partition before producers start. Default 30s.
 	ReadyTimeout time.Duration
+	// ClusterDescription, if set, describes an external cluster in the
+	// result (for example the real Kafka cluster a test started) instead
+	// of "external cluster at <brokers>".
+	ClusterDescription string
 }
 
 // Error is a run that could not start, with a hint for the user.
@@ -84,6 +89,9 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 	}
 	info := measure.Cluster{Kind: measure.ClusterExternal, Brokers: brokers,
 		Description: "external cluster at " + joinComma(brokers)}
+	if opts.ClusterDescription != "" {
+		info.Description = opts.ClusterDescription + " at " + joinComma(brokers)
+	}
 	if opts.Embedded && len(brokers) > 0 {
 		info = measure.Cluster{Kind: measure.ClusterEmbedded,
 			Description: "embedded in-process cluster (franz-go kfake, no replication) at " + joinComma(brokers) +
@@ -116,6 +124,12 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 	r.adm = kadm.NewClient(admCl)
 	if err := r.checkReachable(ctx); err != nil {
 		return nil, err
+	}
+	if info.Kind == measure.ClusterExternal {
+		info.KafkaVersion = r.versionGuess(ctx)
+		if info.KafkaVersion != "" {
+			info.Description += " (answers like Apache Kafka " + info.KafkaVersion + ")"
+		}
 	}
 	if err := r.prepareTopics(ctx); err != nil {
 		return nil, err
@@ -171,6 +185,23 @@ func (r *run) checkReachable(ctx context.Context) error {
 			"cannot reach the Kafka cluster at %s: %v", joinComma(r.brokers), err)
 	}
 	return nil
+}
+
+// versionGuess names the Kafka release whose API versions the cluster's
+// first answering broker matches (franz-go's guess, e.g. "v4.4"), or "".
+func (r *run) versionGuess(ctx context.Context) string {
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	vs, err := r.adm.ApiVersions(cctx)
+	if err != nil {
+		return ""
+	}
+	for _, v := range vs.Sorted() {
+		if v.Err == nil {
+			return v.VersionGuess(kversion.TryRaftBroker())
+		}
+	}
+	return ""
 }
 
 // usedTopics lists the topics producers and consumers use, in order.
