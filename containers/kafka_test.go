@@ -209,6 +209,9 @@ func TestBrokersDieWithTheirParent(t *testing.T) {
 		select {}
 	}
 	needKafka(t)
+	if rt := os.Getenv(RuntimeEnv); rt != "" && rt != string(RuntimeProcess) {
+		t.Skipf("%s=%s: this test is about broker processes", RuntimeEnv, rt)
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBrokersDieWithTheirParent$", "-test.timeout=5m")
 	cmd.Env = append(os.Environ(), "KBENCH_CONTAINERS_CHILD=1")
 	out, err := cmd.StdoutPipe()

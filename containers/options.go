@@ -85,8 +85,10 @@ type Options struct {
 	// StartTimeout bounds the wait for the cluster to serve requests.
 	// Default 90s.
 	StartTimeout time.Duration
-	// Detached leaves brokers running after this process exits (for
-	// `kbench cluster up`); Close still stops them.
+	// Detached leaves broker processes running after this process exits
+	// (RuntimeProcess only); Close still stops them. Docker containers
+	// outlive their starter anyway, unless testcontainers' reaper (Ryuk)
+	// is enabled, which removes them when this process exits.
 	Detached bool
 	// Logf, if set, receives progress messages (one line each).
 	Logf func(format string, args ...any)

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	tclog "github.com/testcontainers/testcontainers-go/log"
 	"github.com/urfave/cli/v2"
 
 	"github.com/kbench/kbench/containers"
@@ -258,6 +259,8 @@ func clusterServe(c *cli.Context) error {
 		}
 		return os.Rename(tmp, filepath.Join(dir, stateFile))
 	}
+	// testcontainers' connection banner is noise in the cluster log.
+	tclog.SetDefault(tclog.NewNoopLogger())
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	startCtx, cancel := context.WithTimeout(ctx, c.Duration("timeout"))
