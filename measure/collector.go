@@ -41,6 +41,8 @@ type Collector struct {
 	// run totals
 	prod, prodRaw, e2e, e2eRaw *hdrhistogram.Histogram
 	prev                       counts
+	// lags are the consumer groups' lag samples (RecordLag).
+	lags []*lagState
 }
 
 // counts is a snapshot of the run's cumulative counters.
@@ -409,6 +411,7 @@ func (c *Collector) Tick(now time.Time) Progress {
 		ConsumedBytes: t.consumedBytes - c.prev.consumedBytes,
 		ProduceP99US:  c.ivProd.ValueAtPercentile(99) / 1000,
 		E2EP99US:      c.ivE2E.ValueAtPercentile(99) / 1000,
+		ConsumerLag:   c.currentLag(),
 	}
 	c.prev = t
 	c.timeline = append(c.timeline, iv)
@@ -546,6 +549,7 @@ func (c *Collector) Finish(info RunInfo) (*Result, error) {
 		WarmupS:       info.Warmup.Seconds(),
 		Timeline:      c.timeline,
 		Disruptions:   findDisruptions(c.timeline),
+		Lag:           c.lagResult(),
 		Gates:         []GateOutcome{},
 	}
 	if info.Err != nil {

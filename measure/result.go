@@ -67,6 +67,8 @@ type Result struct {
 	Consume   Consume   `json:"consume"`
 	// Timeline has one entry per report interval.
 	Timeline []Interval `json:"timeline"`
+	// Lag is each consumer group's committed-offset lag over the run.
+	Lag []GroupLag `json:"lag,omitempty"`
 	// Disruptions are windows in which records failed, throughput
 	// collapsed or latency spiked (for example while a broker was down).
 	Disruptions []Disruption `json:"disruptions,omitempty"`
@@ -174,6 +176,10 @@ type Interval struct {
 	// (corrected), 0 when the interval had no samples.
 	ProduceP99US int64 `json:"produce_p99_us"`
 	E2EP99US     int64 `json:"e2e_p99_us"`
+	// ConsumerLag is the consumer groups' summed lag sampled at the
+	// interval's end (records on the log not yet committed); -1 when
+	// unknown (no group, or no sample yet).
+	ConsumerLag int64 `json:"consumer_lag"`
 }
 
 // GateOutcome is the verdict of one gate.

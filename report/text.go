@@ -95,6 +95,11 @@ func Text(w io.Writer, r *measure.Result) error {
 		r.Consume.Records, measure.FormatRate(r.Consume.Rate), measure.FormatBytes(r.Consume.Throughput),
 		r.Consume.Foreign, missing)
 
+	for _, l := range r.Lag {
+		fmt.Fprintf(&b, "  lag of group %s on %s: max %d records (one partition: %d), %d at the end\n",
+			l.Group, l.Topic, l.Max, l.MaxPartition, l.Final)
+	}
+
 	if len(r.Gates) > 0 {
 		b.WriteString("\nGATES\n")
 		for _, g := range r.Gates {

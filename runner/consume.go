@@ -83,7 +83,14 @@ func newConsumerInstance(r *run, c *scenarios.Consumer, i int, g *groupTracker, 
 	ci := &consumerInstance{name: fmt.Sprintf("%s#%d", c.Name, i), runID: r.runID, group: g}
 	opts := commonOpts(r.brokers, r.sc.Cluster, clientID(r.sc, "consumer-"+c.Name))
 	opts = append(opts, consumerOpts(c)...)
+	lagInterval := r.sc.Report.Interval
+	if lagInterval <= 0 {
+		lagInterval = time.Second
+	}
 	opts = append(opts,
+		// Commit as often as lag is sampled, so the lag kbench reports
+		// (from committed offsets, as any monitoring sees it) is fresh.
+		kgo.AutoCommitInterval(lagInterval),
 		kgo.ConsumeStartOffset(kgo.NewOffset().AfterMilli(from.UnixMilli())),
 		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
 			g.assigned(i, m[c.Topic])

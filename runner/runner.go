@@ -431,6 +431,25 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 		}
 	}()
 
+	// Consumer lag, sampled every interval from committed offsets.
+	lagDone := make(chan struct{})
+	if len(sc.Consumers) > 0 {
+		twg.Add(1)
+		go func() {
+			defer twg.Done()
+			t := time.NewTicker(interval)
+			defer t.Stop()
+			for {
+				select {
+				case <-lagDone:
+					return
+				case <-t.C:
+					r.sampleLag(ctx, col, interval)
+				}
+			}
+		}()
+	}
+
 	// Produce. Sends that block (a full client buffer, a dead cluster)
 	// give up when the run is interrupted or the deadline is long past.
 	deadline := start.Add(sc.Duration)
@@ -470,10 +489,20 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 		}
 	}
 	interrupted = ctx.Err() != nil
+	close(lagDone)
 	close(tickDone)
 	twg.Wait()
 	stopConsumers()
 	cwg.Wait()
+	if len(consumers) > 0 && !interrupted {
+		// Commit what was read, then sample the lag left after the drain.
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		for _, c := range consumers {
+			_ = c.cl.CommitUncommittedOffsets(cctx)
+		}
+		cancel()
+		r.sampleLag(ctx, col, interval)
+	}
 	closeConsumers()
 	closeProducers()
 
@@ -503,6 +532,41 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 	}
 	res.Notes = append(res.Notes, notes...)
 	return res, nil
+}
+
+// sampleLag records each scenario consumer group's lag on its topic:
+// end offset − committed offset over the partitions the group has
+// committed (a partition without a commit yet has no meaningful lag).
+func (r *run) sampleLag(ctx context.Context, col *measure.Collector, timeout time.Duration) {
+	groups := make([]string, 0, len(r.sc.Consumers))
+	for _, c := range r.sc.Consumers {
+		groups = append(groups, c.Group)
+	}
+	lctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	lags, err := r.adm.Lag(lctx, groups...)
+	if err != nil {
+		return
+	}
+	for _, c := range r.sc.Consumers {
+		gl, ok := lags[c.Group]
+		if !ok || gl.Error() != nil {
+			continue
+		}
+		var total, maxPart int64
+		sampled := false
+		for _, pl := range gl.Lag[c.Topic] {
+			if pl.Err != nil || pl.Lag < 0 || pl.Commit.At < 0 {
+				continue
+			}
+			sampled = true
+			total += pl.Lag
+			maxPart = max(maxPart, pl.Lag)
+		}
+		if sampled {
+			col.RecordLag(c.Group, c.Topic, total, maxPart)
+		}
+	}
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -91,6 +91,18 @@ func TestRunEmbedded(t *testing.T) {
 	if len(res.Producers) != 1 || res.Producers[0].Instances != 2 {
 		t.Errorf("per-producer breakdown: %+v", res.Producers)
 	}
+	// Lag is sampled from committed offsets every interval.
+	if len(res.Lag) != 1 || res.Lag[0].Group != sc.Consumers[0].Group || res.Lag[0].Topic != sc.Consumers[0].Topic ||
+		res.Lag[0].Samples < 1 || res.Lag[0].Max > p.Acked || res.Lag[0].MaxPartition > res.Lag[0].Max {
+		t.Errorf("lag: %+v", res.Lag)
+	}
+	sampled := false
+	for _, iv := range res.Timeline {
+		sampled = sampled || iv.ConsumerLag >= 0
+	}
+	if !sampled {
+		t.Errorf("no interval of the timeline has a lag sample")
+	}
 }
 
 func TestRunUnlimited(t *testing.T) {
