@@ -214,7 +214,13 @@ func (k *Kafka) Credentials() (mechanism, username, password string) {
 // ClientOpts returns franz-go options that connect to the cluster: seed
 // brokers, TLS and SASL as configured.
 func (k *Kafka) ClientOpts() []kgo.Opt {
-	opts := []kgo.Opt{kgo.SeedBrokers(k.Brokers()...)}
+	return append([]kgo.Opt{kgo.SeedBrokers(k.Brokers()...)}, k.SecurityOpts()...)
+}
+
+// SecurityOpts returns the franz-go TLS and SASL options the cluster
+// requires (none for a plaintext cluster).
+func (k *Kafka) SecurityOpts() []kgo.Opt {
+	var opts []kgo.Opt
 	if c := k.TLSConfig(); c != nil {
 		opts = append(opts, kgo.DialTLSConfig(c))
 	}

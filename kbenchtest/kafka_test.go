@@ -202,3 +202,26 @@ func readBack(t *testing.T, brokers []string, topic, runIDHex string) map[uint32
 	}
 	return seen
 }
+
+// TestScenarioOverTLSAndSCRAM runs a scenario on a real broker whose only
+// client listener is SASL_SSL with SCRAM-SHA-512.
+func TestScenarioOverTLSAndSCRAM(t *testing.T) {
+	needKafka(t)
+	c := kbenchtest.NewCluster(t, kbenchtest.RealKafka(containers.Options{TLS: true, SASL: containers.SASLScramSHA512}))
+	sc := parse(t, "real-secure", `
+name: real-secure
+topics: [{ name: secure-events, partitions: 2 }]
+data: { d: { size: 128 } }
+producers: [{ name: p, topic: secure-events, data: d, rate: 1000/s, acks: all }]
+consumers: [{ name: c, topic: secure-events }]
+duration: 3s
+gates: ["produce.errors == 0", "consume.missing == 0"]
+`)
+	res := kbenchtest.Run(t, c, sc)
+	if res.Produce.Acked < 2500 || res.Consume.Records != res.Produce.Acked {
+		t.Fatalf("acked %d, consumed %d", res.Produce.Acked, res.Consume.Records)
+	}
+	if !strings.Contains(res.Cluster.Description, "SASL_SSL SCRAM-SHA-512") {
+		t.Fatalf("cluster description %q", res.Cluster.Description)
+	}
+}

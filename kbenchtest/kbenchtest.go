@@ -229,6 +229,7 @@ func Run(t testing.TB, c *Cluster, sc *scenarios.Scenario, opts ...Option) *meas
 	ro := runner.Options{Brokers: c.Brokers, Embedded: c.Embedded, Progress: progress, Version: "kbenchtest"}
 	if c.Kafka != nil {
 		ro.ClusterDescription = c.Kafka.Description()
+		ro.ClientOpts = c.Kafka.SecurityOpts()
 	}
 	if ro.Brokers == nil {
 		ro.Brokers = []string{}

@@ -81,7 +81,7 @@ type consumerInstance struct {
 
 func newConsumerInstance(r *run, c *scenarios.Consumer, i int, g *groupTracker, from time.Time) (*consumerInstance, error) {
 	ci := &consumerInstance{name: fmt.Sprintf("%s#%d", c.Name, i), runID: r.runID, group: g}
-	opts := commonOpts(r.brokers, r.sc.Cluster, clientID(r.sc, "consumer-"+c.Name))
+	opts := r.commonOpts(clientID(r.sc, "consumer-"+c.Name))
 	opts = append(opts, consumerOpts(c)...)
 	lagInterval := r.sc.Report.Interval
 	if lagInterval <= 0 {

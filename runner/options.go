@@ -9,12 +9,15 @@ import (
 	"github.com/kbench/kbench/scenarios"
 )
 
-// commonOpts are the client options every kbench client shares.
-func commonOpts(brokers []string, c scenarios.Cluster, clientID string) []kgo.Opt {
+// commonOpts are the client options every kbench client of the run
+// shares: seeds, security, timeouts, then the caller's own options.
+func (r *run) commonOpts(clientID string) []kgo.Opt {
+	c := r.sc.Cluster
 	opts := []kgo.Opt{
-		kgo.SeedBrokers(brokers...),
+		kgo.SeedBrokers(r.brokers...),
 		kgo.ClientID(clientID),
 	}
+	opts = append(opts, r.security...)
 	if c.DialTimeout > 0 {
 		opts = append(opts, kgo.DialTimeout(c.DialTimeout))
 	}
@@ -24,7 +27,7 @@ func commonOpts(brokers []string, c scenarios.Cluster, clientID string) []kgo.Op
 	if c.MetadataMaxAge > 0 {
 		opts = append(opts, kgo.MetadataMaxAge(c.MetadataMaxAge))
 	}
-	return opts
+	return append(opts, r.opts.ClientOpts...)
 }
 
 // producerOpts maps a scenario producer onto franz-go options. Records

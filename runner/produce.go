@@ -87,7 +87,7 @@ func newProducerInstance(r *run, p *scenarios.Producer, i int, stream uint32) (*
 	if err != nil {
 		return nil, err
 	}
-	opts := append(commonOpts(r.brokers, r.sc.Cluster, clientID(r.sc, "producer-"+p.Name)), popts...)
+	opts := append(r.commonOpts(clientID(r.sc, "producer-"+p.Name)), popts...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return nil, err

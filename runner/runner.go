@@ -24,6 +24,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kversion"
 
 	"github.com/kbench/kbench/cluster"
+	"github.com/kbench/kbench/containers"
 	"github.com/kbench/kbench/measure"
 	"github.com/kbench/kbench/scenarios"
 )
@@ -50,6 +51,10 @@ type Options struct {
 	// ReadyTimeout bounds the wait for consumer groups to be assigned
 	// every partition before producers start. Default 30s.
 	ReadyTimeout time.Duration
+	// ClientOpts are added to every franz-go client of the run, after
+	// kbench's own: for example the TLS and SASL options of a cluster a
+	// test started (containers.Kafka.SecurityOpts).
+	ClientOpts []kgo.Opt
 	// ClusterDescription, if set, describes an external cluster in the
 	// result (for example the real Kafka cluster a test started) instead
 	// of "external cluster at <brokers>".
@@ -97,6 +102,27 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 			Description: "embedded in-process cluster (franz-go kfake, no replication) at " + joinComma(brokers) +
 				": figures show kbench's own overhead, not Kafka's performance"}
 	}
+	owned := false // a cluster started for this run
+	if opts.Brokers == nil && sc.Cluster.Kind == scenarios.ClusterLocalKafka {
+		k, err := startLocalKafka(ctx, sc.Cluster, logf)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err := k.Close(); err != nil {
+				logf("stopping the local Kafka cluster: %v", err)
+			}
+		}()
+		brokers, owned = k.Brokers(), true
+		info = measure.Cluster{Kind: measure.ClusterExternal, Brokers: brokers,
+			Description: k.Description() + ", started for this run"}
+	} else if opts.Brokers == nil && sc.Cluster.Kind == scenarios.ClusterEmbedded {
+		brokers = nil
+	}
+	if len(brokers) == 0 && sc.Cluster.Kind == scenarios.ClusterExternal {
+		return nil, setupErr("set cluster.brokers, pass --brokers or set KBENCH_BROKERS",
+			"cluster.kind is external but no brokers were given")
+	}
 	if len(brokers) == 0 {
 		emb, err := cluster.StartEmbedded(0)
 		if err != nil {
@@ -115,8 +141,18 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 	}
 
 	r := &run{sc: sc, opts: opts, logf: logf, brokers: brokers, runID: runID,
-		embedded: info.Kind == measure.ClusterEmbedded}
-	admCl, err := kgo.NewClient(commonOpts(brokers, sc.Cluster, clientID(sc, "admin"))...)
+		embedded: info.Kind == measure.ClusterEmbedded || owned}
+	if info.Kind == measure.ClusterExternal && !owned {
+		sec, err := securityOpts(sc.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		r.security = sec
+		if d := describeSecurity(sc.Cluster); d != "" {
+			info.Description += " over " + d
+		}
+	}
+	admCl, err := kgo.NewClient(r.commonOpts(clientID(sc, "admin"))...)
 	if err != nil {
 		return nil, &Error{Err: fmt.Errorf("admin client: %w", err)}
 	}
@@ -143,8 +179,12 @@ type run struct {
 	logf    func(string, ...any)
 	brokers []string
 	runID   uint64
-	// embedded is true when the run uses the in-process cluster.
+	// embedded is true when the run uses a cluster of its own (the
+	// in-process one, or a local Kafka started for it): undeclared topics
+	// are created.
 	embedded bool
+	// security holds the TLS and SASL options of an external cluster.
+	security []kgo.Opt
 	adm      *kadm.Client
 	// partitions per topic used by the run
 	partitions map[string]int
@@ -185,6 +225,25 @@ func (r *run) checkReachable(ctx context.Context) error {
 			"cannot reach the Kafka cluster at %s: %v", joinComma(r.brokers), err)
 	}
 	return nil
+}
+
+// startLocalKafka starts the real Kafka cluster a scenario of kind
+// local-kafka asks for.
+func startLocalKafka(ctx context.Context, c scenarios.Cluster, logf func(string, ...any)) (*containers.Kafka, error) {
+	k, err := containers.StartKafka(ctx, containers.Options{
+		Nodes:   c.Nodes,
+		Runtime: containers.Runtime(c.Runtime),
+		Version: c.KafkaVersion,
+		Logf:    logf,
+	})
+	if err != nil {
+		hint := "kind: local-kafka needs Java 17+ and Maven (runtime: process) or Docker (runtime: docker); see docs/containers.md"
+		if ctx.Err() != nil {
+			hint = ""
+		}
+		return nil, &Error{Err: fmt.Errorf("starting a local Kafka cluster: %w", err), Hint: hint}
+	}
+	return k, nil
 }
 
 // versionGuess names the Kafka release whose API versions the cluster's

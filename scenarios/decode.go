@@ -247,6 +247,10 @@ func (d *decoder) place(e *Error) {
 			if within(dep, b) {
 				return
 			}
+			// "list[]" depends on every item of list.
+			if list, ok := strings.CutSuffix(dep, "[]"); ok && strings.HasPrefix(b, list+"[") {
+				return
+			}
 		}
 	}
 	e.Pos = d.lookup(e.Path)
@@ -416,6 +420,16 @@ func (d *decoder) resolve(n ast.Node) ast.Node {
 }
 
 // kind describes a node for "expected X, got Y" messages.
+// adjacent reports whether v's text follows k's and a colon with no space
+// between them, as in kafka:9092.
+func adjacent(k, v ast.Node) bool {
+	kt, vt := k.GetToken(), v.GetToken()
+	if kt == nil || vt == nil || kt.Position == nil || vt.Position == nil {
+		return false
+	}
+	return kt.Position.Line == vt.Position.Line && vt.Position.Column == kt.Position.Column+len(kt.Value)+1
+}
+
 func kind(n ast.Node) string {
 	switch n.(type) {
 	case nil, *ast.NullNode:
@@ -595,6 +609,19 @@ func (d *decoder) scalar(n ast.Node, path, expect string) (string, bool) {
 		}
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
 		s = v.GetToken().Value
+	case *ast.MappingValueNode, *ast.MappingNode:
+		// `[kafka:9092]` inside `{ }` reads as a one-key mapping.
+		hint := ""
+		mv, ok := v.(*ast.MappingValueNode)
+		if m, isMap := v.(*ast.MappingNode); isMap && len(m.Values) == 1 {
+			mv, ok = m.Values[0], true
+		}
+		if ok && mv.Key != nil && mv.Value != nil && adjacent(mv.Key, mv.Value) {
+			text := strings.TrimSpace(mv.Key.String()) + ":" + strings.TrimSpace(mv.Value.String())
+			hint = fmt.Sprintf("if you meant the text %s, quote it: \"%s\"", text, text)
+		}
+		d.errAt(n, path, hint, "expected %s, got %s", expect, kind(r))
+		return "", false
 	default:
 		d.errAt(n, path, "", "expected %s, got %s", expect, kind(r))
 		return "", false

@@ -19,6 +19,8 @@ const (
 	// DefaultDrain is how long consumers may keep reading after producers
 	// stop.
 	DefaultDrain = 30 * time.Second
+	// MaxLocalNodes is the most brokers a local-kafka cluster may have.
+	MaxLocalNodes = 9
 	// DefaultClientID is the cluster's client id.
 	DefaultClientID = "kbench"
 	// DefaultDialTimeout bounds each connection attempt.
@@ -103,6 +105,14 @@ func applyDefaults(s *Scenario, explicit map[string]bool) {
 	c.Brokers = brokers
 	if c.ClientID == "" {
 		c.ClientID = DefaultClientID
+	}
+	if c.Kind == ClusterLocalKafka {
+		if c.Nodes == 0 {
+			c.Nodes = 1
+		}
+		if c.Runtime == "" {
+			c.Runtime = RuntimeProcess
+		}
 	}
 	if c.DialTimeout == 0 {
 		c.DialTimeout = DefaultDialTimeout

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -624,6 +626,46 @@ func TestSuggest(t *testing.T) {
 	} {
 		if got := suggest(in, keys); got != want {
 			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPasswordNeverShown: a SASL password, written in the file or taken
+// from the environment, appears in no message and in no printed form of
+// the scenario.
+func TestPasswordNeverShown(t *testing.T) {
+	const pw = "s3cr3t-Pa55"
+	env := func(name string) (string, bool) {
+		if name == "PW" {
+			return pw, true
+		}
+		return "", false
+	}
+	for _, src := range []string{
+		`{name: x, cluster: {brokers: ["a:1"], sasl: {mechanism: "` + pw + `", username: u, password: ` + pw + `}}, data: {d: {size: 1}}, producers: [{topic: t, data: d, rate: 1/s}]}`,
+		`{name: x, cluster: {brokers: ["a:1"], sasl: {mechanism: PLAIN, username: "` + pw + `", password: "${PW}"}}, data: {d: {size: 1}}, producers: [{topic: "` + pw + `x", data: "` + pw + `", rate: 1/s}]}`,
+		`{name: x, cluster: {brokers: ["a:1"], client_id: "", sasl: {mechanism: PLAIN, username: u, password: "${PW}"}}, data: {d: {size: 1}}, producers: [{topic: t, data: d, rate: "` + pw + `"}]}`,
+	} {
+		_, err := Parse("p.yaml", []byte(src), env)
+		if err == nil {
+			t.Fatalf("%s: parsed", src)
+		}
+		if strings.Contains(err.Error(), pw) {
+			t.Errorf("password in the message:\n%v", err)
+		}
+	}
+	sc, err := Parse("p.yaml", []byte(`{name: x, cluster: {brokers: ["a:1"], sasl: {mechanism: plain, username: u, password: "${PW}"}}, data: {d: {size: 1}}, producers: [{topic: t, data: d, rate: 1/s}]}`), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Cluster.SASL == nil || sc.Cluster.SASL.Password != pw || sc.Cluster.SASL.Mechanism != SASLPlain {
+		t.Fatalf("sasl not decoded: %v", sc.Cluster.SASL)
+	}
+	b, _ := json.Marshal(sc)
+	for _, s := range []string{fmt.Sprintf("%v", *sc.Cluster.SASL), fmt.Sprintf("%+v", sc.Cluster.SASL),
+		fmt.Sprintf("%#v", *sc.Cluster.SASL), fmt.Sprintf("%s", sc.Cluster.SASL), string(b)} {
+		if strings.Contains(s, pw) {
+			t.Errorf("password printed: %s", s)
 		}
 	}
 }

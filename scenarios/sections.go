@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -33,11 +34,12 @@ var (
 			"schema":   "schemas are planned for a later version; use format: json or bytes for now",
 		}}
 	secCluster = section{id: "cluster", what: "cluster", in: "in cluster", home: "cluster",
-		keys: []string{"brokers", "client_id", "dial_timeout", "request_timeout_overhead", "metadata_max_age"},
-		reserved: map[string]string{
-			"tls":  "TLS is not supported yet: connect to a plaintext listener for now",
-			"sasl": "SASL is not supported yet: connect to a listener without authentication for now",
-		}}
+		keys: []string{"kind", "brokers", "nodes", "runtime", "version", "tls", "sasl", "client_id", "dial_timeout",
+			"request_timeout_overhead", "metadata_max_age"}}
+	secTLS = section{id: "tls", what: "tls", in: "in cluster.tls", home: "cluster.tls",
+		keys: []string{"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"}}
+	secSASL = section{id: "sasl", what: "sasl", in: "in cluster.sasl", home: "cluster.sasl",
+		keys: []string{"mechanism", "username", "password"}}
 	secTopic = section{id: "topic", item: true, what: "a topic", in: "in topic", home: "a topic (under topics:)",
 		keys: []string{"name", "partitions", "replication_factor", "configs", "create"}}
 	secData = section{id: "data", what: "a data set", home: "a data set (under data:)",
@@ -60,7 +62,7 @@ var (
 	secReport = section{id: "report", what: "report", in: "in report", home: "report",
 		keys: []string{"out", "formats", "interval"}}
 
-	allSections = []section{secTop, secCluster, secTopic, secData, secField, secSize, secKey,
+	allSections = []section{secTop, secCluster, secTLS, secSASL, secTopic, secData, secField, secSize, secKey,
 		secProducer, secRate, secStep, secConsumer, secReport}
 )
 
@@ -152,11 +154,65 @@ func (d *decoder) cluster(c *Cluster, n ast.Node, path string) {
 				}
 			}
 		},
+		"kind":    func(v ast.Node, p string) { c.Kind = ClusterKind(d.str(v, p)) },
+		"nodes": func(v ast.Node, p string) {
+			x, _ := d.integer(v, p, 1, MaxLocalNodes)
+			c.Nodes = int(x)
+		},
+		"runtime": func(v ast.Node, p string) { c.Runtime = d.str(v, p) },
+		"version": func(v ast.Node, p string) { c.KafkaVersion = d.str(v, p) },
+		"tls": func(v ast.Node, p string) {
+			if isMapping(d.resolve(v)) {
+				c.TLS = &TLS{Pos: d.pos(v)}
+				d.tls(c.TLS, v, p)
+			} else if on, ok := d.boolean(v, p); ok && on {
+				c.TLS = &TLS{Pos: d.pos(v)}
+			}
+		},
+		"sasl": func(v ast.Node, p string) {
+			c.SASL = &SASL{Pos: d.pos(v)}
+			d.sasl(c.SASL, v, p)
+		},
 		"client_id":                func(v ast.Node, p string) { c.ClientID = d.str(v, p) },
 		"dial_timeout":             func(v ast.Node, p string) { c.DialTimeout, _ = d.duration(v, p, time.Millisecond) },
 		"request_timeout_overhead": func(v ast.Node, p string) { c.RequestTimeoutOverhead, _ = d.duration(v, p, time.Millisecond) },
 		"metadata_max_age":         func(v ast.Node, p string) { c.MetadataMaxAge, _ = d.duration(v, p, time.Second) },
 	})
+}
+
+func (d *decoder) tls(t *TLS, n ast.Node, path string) {
+	d.fields(n, secTLS, path, map[string]handler{
+		"ca_file":     func(v ast.Node, p string) { t.CAFile = d.filePath(v, p) },
+		"cert_file":   func(v ast.Node, p string) { t.CertFile = d.filePath(v, p) },
+		"key_file":    func(v ast.Node, p string) { t.KeyFile = d.filePath(v, p) },
+		"server_name": func(v ast.Node, p string) { t.ServerName = d.str(v, p) },
+		"insecure_skip_verify": func(v ast.Node, p string) {
+			t.InsecureSkipVerify, _ = d.boolean(v, p)
+		},
+	})
+}
+
+func (d *decoder) sasl(s *SASL, n ast.Node, path string) {
+	d.fields(n, secSASL, path, map[string]handler{
+		"mechanism": func(v ast.Node, p string) { s.Mechanism = d.str(v, p) },
+		"username":  func(v ast.Node, p string) { s.Username = d.str(v, p) },
+		"password": func(v ast.Node, p string) {
+			s.Password = d.str(v, p)
+			// Never shown, whether written in the file or substituted.
+			if s.Password != "" {
+				d.secrets[s.Password] = "[password]"
+			}
+		},
+	})
+}
+
+// filePath decodes a file name, relative to the scenario file's folder.
+func (d *decoder) filePath(n ast.Node, path string) string {
+	f := d.str(n, path)
+	if f == "" || filepath.IsAbs(f) || d.file == "" {
+		return f
+	}
+	return filepath.Join(filepath.Dir(d.file), f)
 }
 
 func (d *decoder) topics(s *Scenario, n ast.Node, path string) {

@@ -7,7 +7,11 @@
 // the closest known key when a key is misspelled.
 package scenarios
 
-import "time"
+import (
+	"fmt"
+	"io"
+	"time"
+)
 
 // Pos is a position in a scenario file. Line and Column start at 1; a zero
 // Pos means the value did not come from a file (a default, or a flag).
@@ -70,11 +74,100 @@ func (s *Scenario) TopicByName(name string) *Topic {
 	return nil
 }
 
+// ClusterKind says which cluster a scenario runs on.
+type ClusterKind string
+
+// Cluster kinds.
+const (
+	// ClusterAuto (empty) means ClusterExternal when brokers are given and
+	// ClusterEmbedded otherwise. The default.
+	ClusterAuto ClusterKind = ""
+	// ClusterEmbedded is the in-process cluster (franz-go's kfake).
+	ClusterEmbedded ClusterKind = "embedded"
+	// ClusterExternal is a cluster at Brokers.
+	ClusterExternal ClusterKind = "external"
+	// ClusterLocalKafka is a real Apache Kafka cluster kbench starts on
+	// this machine for the run (package containers) and stops after it.
+	ClusterLocalKafka ClusterKind = "local-kafka"
+)
+
+// Runtimes of a local-kafka cluster.
+const (
+	RuntimeProcess = "process"
+	RuntimeDocker  = "docker"
+)
+
+// SASL mechanisms.
+const (
+	SASLPlain       = "PLAIN"
+	SASLScramSHA256 = "SCRAM-SHA-256"
+	SASLScramSHA512 = "SCRAM-SHA-512"
+)
+
+// TLS is `cluster.tls`: how clients connect over TLS. File paths are
+// resolved against the scenario file's folder.
+type TLS struct {
+	// CAFile is a PEM file of CA certificates to trust instead of the
+	// system's.
+	CAFile string
+	// CertFile and KeyFile are a PEM client certificate and its key, for
+	// brokers that require client authentication. Both or neither.
+	CertFile, KeyFile string
+	// ServerName overrides the name checked in the brokers' certificates.
+	ServerName string
+	// InsecureSkipVerify accepts any broker certificate. For tests only.
+	InsecureSkipVerify bool
+	Pos                Pos
+}
+
+// SASL is `cluster.sasl`: how clients authenticate.
+type SASL struct {
+	// Mechanism is SASLPlain, SASLScramSHA256 or SASLScramSHA512.
+	Mechanism string
+	Username  string
+	// Password is a secret: kbench never prints it, in messages, logs or
+	// results. Write it as ${VAR} rather than in the file.
+	Password string `json:"-"`
+	Pos      Pos
+}
+
+// String describes the settings without the password.
+func (s SASL) String() string { return s.Mechanism + " as " + s.Username }
+
+// GoString keeps the password out of %#v.
+func (s SASL) GoString() string {
+	return fmt.Sprintf("scenarios.SASL{Mechanism: %q, Username: %q, Password: \"[redacted]\"}", s.Mechanism, s.Username)
+}
+
+// Format keeps the password out of every fmt verb (%v, %+v, %s, ...).
+func (s SASL) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		io.WriteString(f, s.GoString())
+		return
+	}
+	io.WriteString(f, "{"+s.String()+" password [redacted]}")
+}
+
 // Cluster is the scenario's `cluster:` section.
 type Cluster struct {
+	// Kind selects the cluster. Default ClusterAuto: external when brokers
+	// are given, else embedded.
+	Kind ClusterKind
 	// Brokers are seed addresses (host:port). Empty means the embedded
 	// in-process cluster.
 	Brokers []string
+	// Nodes is the number of brokers of a local-kafka cluster. Default 1.
+	Nodes int
+	// Runtime runs a local-kafka cluster's brokers as local processes
+	// (RuntimeProcess, the default) or Docker containers (RuntimeDocker).
+	Runtime string
+	// KafkaVersion is a local-kafka cluster's Apache Kafka version.
+	// Default: the version kbench pins.
+	KafkaVersion string
+	// TLS, if set, makes clients connect over TLS.
+	TLS *TLS
+	// SASL, if set, makes clients authenticate.
+	SASL *SASL
 	// ClientID is sent to the brokers. Default "kbench".
 	ClientID string
 	// DialTimeout bounds each connection attempt. Default 10s.
@@ -89,7 +182,9 @@ type Cluster struct {
 }
 
 // Embedded reports whether the scenario runs on the in-process cluster.
-func (c Cluster) Embedded() bool { return len(c.Brokers) == 0 }
+func (c Cluster) Embedded() bool {
+	return c.Kind == ClusterEmbedded || c.Kind == ClusterAuto && len(c.Brokers) == 0
+}
 
 // CreateMode says what to do with a topic before the run.
 type CreateMode string

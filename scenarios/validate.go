@@ -2,8 +2,11 @@ package scenarios
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -135,6 +138,120 @@ func (c *checker) cluster(cl *Cluster) {
 		if t.d <= 0 {
 			c.add("cluster."+t.key, "", "%s must be positive", t.key)
 		}
+	}
+	c.needs()
+	switch cl.Kind {
+	case ClusterAuto, ClusterEmbedded, ClusterExternal, ClusterLocalKafka:
+	default:
+		c.add("cluster.kind", "kinds: embedded (in-process), external (your brokers), local-kafka (kbench starts Apache Kafka)",
+			"unknown cluster kind %q%s", string(cl.Kind), didYouMean(string(cl.Kind), []string{"embedded", "external", "local-kafka"}))
+		return
+	}
+	c.needs("cluster.kind")
+	local := cl.Kind == ClusterLocalKafka
+	if len(cl.Brokers) > 0 && (local || cl.Kind == ClusterEmbedded) {
+		c.add("cluster.brokers", "leave out brokers, or use kind: external",
+			"cluster.kind %s starts its own cluster: brokers must not be given", cl.Kind)
+	}
+	if !local {
+		for _, k := range []struct {
+			key string
+			set bool
+		}{{"nodes", cl.Nodes != 0}, {"runtime", cl.Runtime != ""}, {"version", cl.KafkaVersion != ""}} {
+			if k.set {
+				c.add("cluster."+k.key, "add kind: local-kafka to have kbench start a real Kafka cluster",
+					"%s applies only to kind: local-kafka", k.key)
+			}
+		}
+	} else {
+		if cl.Nodes < 1 || cl.Nodes > MaxLocalNodes {
+			c.add("cluster.nodes", "", "nodes must be from 1 to %d", MaxLocalNodes)
+		}
+		if cl.Runtime != RuntimeProcess && cl.Runtime != RuntimeDocker {
+			c.add("cluster.runtime", "runtimes: process (Java and Maven), docker",
+				"unknown runtime %q%s", cl.Runtime, didYouMean(cl.Runtime, []string{RuntimeProcess, RuntimeDocker}))
+		}
+		if strings.ContainsAny(cl.KafkaVersion, " /\\\"'<>&") {
+			c.add("cluster.version", "e.g. 4.4.0", "version %q is not a Kafka version", cl.KafkaVersion)
+		}
+	}
+	c.needs("cluster.kind", "cluster.brokers", "cluster.brokers[]")
+	if (cl.TLS != nil || cl.SASL != nil) && (local || cl.Embedded()) {
+		c.add(clusterSecurityPath(cl), "clusters kbench starts are plaintext in scenarios; for a TLS/SASL cluster run "+
+			"`kbench cluster up --tls --sasl SCRAM-SHA-512` and point the scenario at it with kind: external",
+			"tls and sasl apply to external clusters only")
+	} else {
+		c.tls(cl.TLS)
+		c.sasl(cl.SASL)
+	}
+}
+
+func clusterSecurityPath(cl *Cluster) string {
+	if cl.TLS != nil {
+		return "cluster.tls"
+	}
+	return "cluster.sasl"
+}
+
+// didYouMean is ` (did you mean "x"?)` for the closest of known, or "".
+func didYouMean(s string, known []string) string {
+	if m := suggest(s, known); m != "" {
+		return fmt.Sprintf(" (did you mean %q?)", m)
+	}
+	return ""
+}
+
+func (c *checker) tls(t *TLS) {
+	if t == nil {
+		return
+	}
+	c.needs()
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		c.add("cluster.tls", "give both cert_file and key_file for client authentication, or neither",
+			"cert_file and key_file go together")
+	}
+	for _, f := range []struct{ key, path string }{{"ca_file", t.CAFile}, {"cert_file", t.CertFile}, {"key_file", t.KeyFile}} {
+		if f.path == "" {
+			continue
+		}
+		if st, err := os.Stat(f.path); err != nil {
+			c.add("cluster.tls."+f.key, "paths are relative to the scenario file's folder",
+				"cannot read %s %q: %s", f.key, f.path, fileProblem(err))
+		} else if st.IsDir() {
+			c.add("cluster.tls."+f.key, "", "%s %q is a folder, not a PEM file", f.key, f.path)
+		}
+	}
+}
+
+func fileProblem(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	return err.Error()
+}
+
+func (c *checker) sasl(s *SASL) {
+	if s == nil {
+		return
+	}
+	c.needs()
+	mechs := []string{SASLPlain, SASLScramSHA256, SASLScramSHA512}
+	if m := strings.ToUpper(s.Mechanism); slices.Contains(mechs, m) {
+		s.Mechanism = m
+	} else if s.Mechanism == "" {
+		c.add("cluster.sasl.mechanism", "mechanisms: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512", "sasl needs a mechanism")
+	} else {
+		c.add("cluster.sasl.mechanism", "mechanisms: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512",
+			"unknown SASL mechanism %q%s", s.Mechanism, didYouMean(strings.ToUpper(s.Mechanism), mechs))
+	}
+	if s.Username == "" {
+		c.add("cluster.sasl.username", "", "sasl needs a username")
+	}
+	if s.Password == "" {
+		c.add("cluster.sasl.password", `write password: "${KAFKA_PASSWORD}" and set the variable`, "sasl needs a password")
 	}
 }
 

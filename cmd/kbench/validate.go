@@ -44,5 +44,8 @@ func where(sc *scenarios.Scenario) string {
 	if sc.Cluster.Embedded() {
 		return "embedded cluster"
 	}
+	if c := sc.Cluster; c.Kind == scenarios.ClusterLocalKafka {
+		return fmt.Sprintf("a local Apache Kafka cluster kbench starts (%d node(s), %s runtime)", c.Nodes, c.Runtime)
+	}
 	return fmt.Sprintf("brokers %v", sc.Cluster.Brokers)
 }
