@@ -154,7 +154,7 @@ func (d *decoder) cluster(c *Cluster, n ast.Node, path string) {
 				}
 			}
 		},
-		"kind":    func(v ast.Node, p string) { c.Kind = ClusterKind(d.str(v, p)) },
+		"kind": func(v ast.Node, p string) { c.Kind = ClusterKind(d.str(v, p)) },
 		"nodes": func(v ast.Node, p string) {
 			x, _ := d.integer(v, p, 1, MaxLocalNodes)
 			c.Nodes = int(x)
