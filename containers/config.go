@@ -146,11 +146,17 @@ func propEscape(s string) string {
 }
 
 // newClusterID returns a KRaft cluster id: 16 random bytes in unpadded
-// base64url, as kafka-storage random-uuid prints.
+// base64url, as kafka-storage random-uuid prints. Like Kafka's own
+// Uuid.randomUuid it never starts with "-", which command lines would take
+// for an option.
 func newClusterID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
+	for {
+		var b [16]byte
+		rand.Read(b[:])
+		if id := base64.RawURLEncoding.EncodeToString(b[:]); id[0] != '-' {
+			return id
+		}
+	}
 }
 
 // newPassword returns a random password of 24 hex characters.

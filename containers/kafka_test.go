@@ -247,3 +247,12 @@ func TestBrokersDieWithTheirParent(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+func TestClusterIDNeverLooksLikeAnOption(t *testing.T) {
+	for range 20000 {
+		id := newClusterID()
+		if len(id) != 22 || id[0] == '-' {
+			t.Fatalf("cluster id %q", id)
+		}
+	}
+}

@@ -31,6 +31,8 @@ logger.kafka.name=kafka
 logger.kafka.level=WARN
 logger.state.name=state.change.logger
 logger.state.level=WARN
+logger.started.name=kafka.server.KafkaRaftServer
+logger.started.level=INFO
 `
 
 // processRuntime runs each broker as a java process on 127.0.0.1.

@@ -41,7 +41,7 @@ func TestClusterUpRunDown(t *testing.T) {
 	}
 
 	out := t.TempDir()
-	code, stdout, stderr = kbench(t, "run", "../../examples/quickstart.yaml", "--brokers", brokers,
+	code, stdout, stderr = kbench(t, "run", "testdata/real-kafka.yaml", "--brokers", brokers,
 		"--duration", "3s", "--warmup", "1s", "--out", out, "-q")
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s\n%s", code, stdout, stderr)
