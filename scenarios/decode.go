@@ -41,7 +41,8 @@ func Load(path string) (*Scenario, error) {
 // the same checks as Validate. On failure it returns a nil Scenario and an
 // ErrorList holding every problem found, sorted by position, each naming
 // file:line:column (after MaxErrors problems, a last entry says how many
-// more there are).
+// more there are). Problems that do not stop a run (a password written in
+// the file) are in the returned scenario's Warnings.
 func Parse(file string, src []byte, env func(string) (string, bool)) (*Scenario, error) {
 	if env == nil {
 		env = os.LookupEnv
@@ -68,6 +69,10 @@ func Parse(file string, src []byte, env func(string) (string, bool)) (*Scenario,
 	if err := d.errs.asError(); err != nil {
 		return nil, err
 	}
+	if len(d.warns) > 0 {
+		scrubSecrets(d.warns, d.secrets)
+		s.Warnings = d.warns
+	}
 	return s, nil
 }
 
@@ -76,9 +81,16 @@ func Parse(file string, src []byte, env func(string) (string, bool)) (*Scenario,
 // e.g. "producers[0].rate", since there is no file position; the error is
 // an ErrorList. Validate on a scenario returned by Parse changes nothing
 // and returns nil.
+//
+// The SASL password never appears in the problems: where a message would
+// show it, it shows [password].
 func (s *Scenario) Validate() error {
 	applyDefaults(s, nil)
-	return ErrorList(validate(s)).asError()
+	errs := validate(s)
+	if sasl := s.Cluster.SASL; sasl != nil && sasl.Password != "" {
+		scrubSecrets(errs, map[string]string{sasl.Password: passwordMark})
+	}
+	return ErrorList(errs).asError()
 }
 
 // Limits that keep hostile or broken files from exhausting memory.
@@ -109,6 +121,12 @@ type decoder struct {
 	// substituted value to its reference, to scrub it from every message.
 	expanded map[Pos]expansion
 	secrets  map[string]string
+	// secret is set while a secret value (the SASL password) is decoded:
+	// problems about its text do not quote it.
+	secret bool
+
+	// warns are problems that do not make the scenario invalid.
+	warns []*Error
 
 	// bad holds the paths of settings that failed to decode; semantic
 	// problems about them are not reported (see place).
@@ -228,6 +246,14 @@ func (d *decoder) addBad(e *Error, bad string) {
 	}
 }
 
+// warn records a problem that does not make the scenario invalid.
+func (d *decoder) warn(e *Error) {
+	if e.Pos.File == "" {
+		e.Pos.File = d.file
+	}
+	d.warns = append(d.warns, e)
+}
+
 // errAt records a problem about the setting at path whose node is n.
 func (d *decoder) errAt(n ast.Node, path, hint, format string, args ...any) {
 	d.add(&Error{Pos: d.pos(n), Path: path, Msg: fmt.Sprintf(format, args...), Hint: hint})
@@ -265,23 +291,36 @@ func (d *decoder) place(e *Error) {
 	}
 }
 
-// minSecret is the length from which substituted values are scrubbed from
-// every message (shorter ones would mangle messages and are no secrets).
+// minSecret is the length from which secrets are scrubbed from every
+// message wherever they appear; shorter ones (a password "x") only where a
+// message quotes them, since replacing every "x" would mangle messages.
+// Values substituted from the environment are secrets from this length on.
 const minSecret = 3
 
-// scrub replaces, in every problem, each value substituted from the
-// environment by its reference: a last line of defence for values that a
-// message shows in some other way than quoted at their own position.
+// scrub replaces, in every problem, each secret (a value substituted from
+// the environment, the SASL password) by its reference or "[password]": a
+// last line of defence for values that a message shows in some other way
+// than quoted at their own position.
 func (d *decoder) scrub() {
-	if len(d.secrets) == 0 {
+	scrubSecrets(d.errs, d.secrets)
+}
+
+// scrubSecrets replaces each secret (a key of secrets) in the problems'
+// messages and hints by its replacement, longest secrets first.
+func scrubSecrets(errs []*Error, secrets map[string]string) {
+	if len(secrets) == 0 {
 		return
 	}
-	vals := mapKeys(d.secrets)
-	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
-	for _, e := range d.errs {
+	vals := mapKeys(secrets)
+	sort.SliceStable(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
+	for _, e := range errs {
 		for _, v := range vals {
-			e.Msg = strings.ReplaceAll(e.Msg, v, d.secrets[v])
-			e.Hint = strings.ReplaceAll(e.Hint, v, d.secrets[v])
+			from, to := v, secrets[v]
+			if len(v) < minSecret {
+				from, to = strconv.Quote(v), strconv.Quote(to)
+			}
+			e.Msg = strings.ReplaceAll(e.Msg, from, to)
+			e.Hint = strings.ReplaceAll(e.Hint, from, to)
 		}
 	}
 }
@@ -407,6 +446,11 @@ func (d *decoder) resolve(n ast.Node) ast.Node {
 				}
 			}
 			if target == nil {
+				if d.secret {
+					d.errAt(v, "", `a value starting with * is an alias: quote it ("*...")`,
+						"the password is written as an alias (*...) without an anchor")
+					return nil
+				}
 				d.errAt(v, "", "define the anchor (&"+name+") before the alias", "unknown alias *%s", name)
 				return nil
 			}
@@ -653,13 +697,21 @@ func (d *decoder) interpolate(n ast.Node, path, s string) (string, bool) {
 		b.WriteString(s[:i])
 		end := strings.IndexByte(s[i:], '}')
 		if end < 0 {
-			d.errAt(n, path, "close the reference: ${NAME} (write $${ for a literal ${)", "unterminated ${ in %q", raw)
+			what := strconv.Quote(raw)
+			if d.secret {
+				what = "the password"
+			}
+			d.errAt(n, path, "close the reference: ${NAME} (write $${ for a literal ${)", "unterminated ${ in %s", what)
 			return "", false
 		}
 		ref := s[i+2 : i+end]
 		name, def, hasDef := strings.Cut(ref, ":-")
 		if !validEnvName(name) || strings.Contains(def, "${") {
-			d.errAt(n, path, "write ${NAME} or ${NAME:-default}; names are letters, digits and _", "bad variable reference ${%s}", ref)
+			what := "${" + ref + "}"
+			if d.secret {
+				what = "in the password"
+			}
+			d.errAt(n, path, "write ${NAME} or ${NAME:-default}; names are letters, digits and _", "bad variable reference %s", what)
 			return "", false
 		}
 		if v, ok := d.env(name); ok {

@@ -62,6 +62,10 @@ func buildMetrics() map[string]Unit {
 		"consume.rate":       UnitRate,
 		"consume.throughput": UnitByteRate,
 	}
+	// Verification counts, summed over consumer groups (docs/verification.md).
+	for _, v := range VerifyMetrics {
+		m["verify."+v] = UnitCount
+	}
 	for _, hist := range []string{"produce", "produce.raw", "e2e", "e2e.raw"} {
 		for _, s := range latencyStats {
 			m[hist+"."+s] = UnitDuration
@@ -69,6 +73,12 @@ func buildMetrics() map[string]Unit {
 	}
 	return m
 }
+
+// VerifyMetrics are the verification counts gates may use as verify.<name>:
+// failures is what fails a run under the verification policy, duplicates
+// is duplicate writes plus redeliveries.
+var VerifyMetrics = []string{"failures", "lost", "duplicates", "duplicate_writes", "redeliveries", "unexpected",
+	"corrupted", "reordered", "poll_skips", "nonmonotonic_polls", "aborted_reads", "partial_txns", "late"}
 
 // MetricNames returns the catalog's names, sorted.
 func MetricNames() []string {

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected errors of testdata/invalid (review the diff!)")
+var update = flag.Bool("update", false, "rewrite the expected errors of testdata/invalid and warnings of testdata/valid (review the diff!)")
 
 func init() { debugSections = true }
 
@@ -51,7 +51,9 @@ func glob(t testing.TB, pattern string, least int) []string {
 }
 
 // TestValidFiles parses every valid file and checks that Validate agrees
-// and changes nothing: the defaults are idempotent.
+// and changes nothing (the defaults are idempotent), and that its warnings
+// are those of the .warn file next to it, if any (refresh them with
+// `go test ./scenarios -run TestValidFiles -update`).
 func TestValidFiles(t *testing.T) {
 	for _, f := range glob(t, "testdata/valid/*.yaml", 5) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -65,6 +67,24 @@ func TestValidFiles(t *testing.T) {
 			}
 			if !reflect.DeepEqual(sc, again) {
 				t.Errorf("Validate changed the parsed scenario:\n%+v\n%+v", sc, again)
+			}
+			// Warnings: none, or those of the .warn file next to it.
+			got := ""
+			if len(sc.Warnings) > 0 {
+				got = filepath.ToSlash(ErrorList(sc.Warnings).Error()) + "\n"
+			}
+			if strings.Contains(got, secret) {
+				t.Errorf("a warning shows the value of KB_TEST_SECRET:\n%s", got)
+			}
+			golden := strings.TrimSuffix(f, ".yaml") + ".warn"
+			if *update && got != "" {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, _ := os.ReadFile(golden)
+			if got != string(want) {
+				t.Errorf("warnings:\n%swant:\n%s", got, want)
 			}
 		})
 	}

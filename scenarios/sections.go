@@ -165,11 +165,30 @@ func (d *decoder) cluster(c *Cluster, n ast.Node, path string) {
 			if isMapping(d.resolve(v)) {
 				c.TLS = &TLS{Pos: d.pos(v)}
 				d.tls(c.TLS, v, p)
-			} else if on, ok := d.boolean(v, p); ok && on {
+				return
+			}
+			const expect = "true, false or a mapping of ca_file, cert_file, key_file, server_name, insecure_skip_verify"
+			on, ok := convert(d, v, p, expect, func(s string) (bool, error) {
+				switch strings.ToLower(strings.TrimSpace(s)) {
+				case "true":
+					return true, nil
+				case "false":
+					return false, nil
+				}
+				return false, &Error{Msg: fmt.Sprintf("expected %s, got %q", expect, s),
+					Hint: "tls: true uses the system's CA certificates; tls: { ca_file: ca.pem } a CA of your own"}
+			})
+			if ok && on {
 				c.TLS = &TLS{Pos: d.pos(v)}
 			}
 		},
 		"sasl": func(v ast.Node, p string) {
+			if r := d.resolve(v); r != nil && !isMapping(r) && !isNull(r) {
+				// Not describe(r): the text may hold the password.
+				d.errAt(v, p, "write sasl: { mechanism: SCRAM-SHA-512, username: bench, password: \"${KAFKA_PASSWORD}\" }",
+					"expected a mapping (key: value lines) for sasl, got %s", kind(r))
+				return
+			}
 			c.SASL = &SASL{Pos: d.pos(v)}
 			d.sasl(c.SASL, v, p)
 		},
@@ -197,14 +216,34 @@ func (d *decoder) sasl(s *SASL, n ast.Node, path string) {
 		"mechanism": func(v ast.Node, p string) { s.Mechanism = d.str(v, p) },
 		"username":  func(v ast.Node, p string) { s.Username = d.str(v, p) },
 		"password": func(v ast.Node, p string) {
+			n := len(d.errs)
+			d.secret = true
 			s.Password = d.str(v, p)
+			d.secret = false
+			for _, e := range d.errs[n:] {
+				// An alias problem has no path yet: it is this one's, and
+				// "sasl needs a password" would only repeat it.
+				if e.Path == "" {
+					e.Path = p
+				}
+				d.bad[p] = true
+			}
+			if s.Password == "" {
+				return
+			}
 			// Never shown, whether written in the file or substituted.
-			if s.Password != "" {
-				d.secrets[s.Password] = "[password]"
+			d.secrets[s.Password] = passwordMark
+			if _, fromEnv := d.expanded[d.pos(v)]; !fromEnv {
+				d.warn(&Error{Pos: d.pos(v), Path: p,
+					Msg:  "the password is written in the scenario file, not taken from an environment variable",
+					Hint: `write password: "${KAFKA_PASSWORD}" and set KAFKA_PASSWORD: scenario files end up in repositories`})
 			}
 		},
 	})
 }
+
+// passwordMark stands for the SASL password in messages.
+const passwordMark = "[password]"
 
 // filePath decodes a file name, relative to the scenario file's folder.
 func (d *decoder) filePath(n ast.Node, path string) string {

@@ -52,6 +52,11 @@ type Scenario struct {
 	Gates []Gate
 	// Report says where and how results are written.
 	Report Report
+	// Warnings are problems Parse found that do not stop the scenario
+	// from running, such as a SASL password written in the file rather
+	// than taken from an environment variable. Callers should show them;
+	// the runner logs them when a run starts. Validate leaves them alone.
+	Warnings []*Error
 }
 
 // DataByName returns the data set with the given name, or nil.
@@ -91,44 +96,61 @@ const (
 	ClusterLocalKafka ClusterKind = "local-kafka"
 )
 
-// Runtimes of a local-kafka cluster.
+// Runtimes of a local-kafka cluster (Cluster.Runtime).
 const (
+	// RuntimeProcess runs each broker as a JVM process on this machine,
+	// from jars Maven fetches (Java 17+ and Maven needed). The default.
 	RuntimeProcess = "process"
-	RuntimeDocker  = "docker"
+	// RuntimeDocker runs each broker in a Docker container.
+	RuntimeDocker = "docker"
 )
 
-// SASL mechanisms.
+// SASL mechanisms (SASL.Mechanism).
 const (
 	SASLPlain       = "PLAIN"
 	SASLScramSHA256 = "SCRAM-SHA-256"
 	SASLScramSHA512 = "SCRAM-SHA-512"
 )
 
-// TLS is `cluster.tls`: how clients connect over TLS. File paths are
-// resolved against the scenario file's folder.
+// TLS is `cluster.tls`: how clients connect over TLS (at least TLS 1.2).
+// `tls: true` is a TLS with every field empty: the system's CA
+// certificates, no client certificate. Parse resolves file paths against
+// the scenario file's folder; in a TLS built in Go they are used as they
+// are (relative to the working directory). Parse and Validate check that
+// the files can be read; the runner loads them, before it connects.
 type TLS struct {
 	// CAFile is a PEM file of CA certificates to trust instead of the
-	// system's.
+	// system's. Default "": the system's.
 	CAFile string
-	// CertFile and KeyFile are a PEM client certificate and its key, for
-	// brokers that require client authentication. Both or neither.
+	// CertFile and KeyFile are a PEM client certificate and its private
+	// key, for brokers that require client authentication. Both or
+	// neither. Default "": no client certificate.
 	CertFile, KeyFile string
 	// ServerName overrides the name checked in the brokers' certificates.
+	// Default "": the host name of the broker address.
 	ServerName string
-	// InsecureSkipVerify accepts any broker certificate. For tests only.
+	// InsecureSkipVerify accepts any broker certificate. Default false.
+	// For tests only: it defeats TLS.
 	InsecureSkipVerify bool
-	Pos                Pos
+	// Pos is where `tls:` is written.
+	Pos Pos
 }
 
-// SASL is `cluster.sasl`: how clients authenticate.
+// SASL is `cluster.sasl`: how clients authenticate. It applies with TLS or
+// without (then credentials cross the network in the clear with PLAIN).
 type SASL struct {
-	// Mechanism is SASLPlain, SASLScramSHA256 or SASLScramSHA512.
+	// Mechanism is SASLPlain, SASLScramSHA256 or SASLScramSHA512; Parse
+	// and Validate accept any case and store the upper-case name.
+	// Required.
 	Mechanism string
-	Username  string
+	// Username is the SASL user name. Required.
+	Username string
 	// Password is a secret: kbench never prints it, in messages, logs or
-	// results. Write it as ${VAR} rather than in the file.
+	// results, and it is left out of JSON and of every fmt verb. Write it
+	// as ${VAR} rather than in the file (Parse warns otherwise). Required.
 	Password string `json:"-"`
-	Pos      Pos
+	// Pos is where `sasl:` is written.
+	Pos Pos
 }
 
 // String describes the settings without the password.
@@ -151,22 +173,31 @@ func (s SASL) Format(f fmt.State, verb rune) {
 // Cluster is the scenario's `cluster:` section.
 type Cluster struct {
 	// Kind selects the cluster. Default ClusterAuto: external when brokers
-	// are given, else embedded.
+	// are given, else embedded. ClusterExternal without brokers is an
+	// error when the run starts, unless the caller gives brokers (the
+	// --brokers flag, runner.Options.Brokers): it is not one of Validate's,
+	// since brokers may come from there. ClusterEmbedded and
+	// ClusterLocalKafka take no brokers.
 	Kind ClusterKind
 	// Brokers are seed addresses (host:port). Empty means the embedded
 	// in-process cluster.
 	Brokers []string
-	// Nodes is the number of brokers of a local-kafka cluster. Default 1.
+	// Nodes is the number of brokers of a local-kafka cluster, from 1 to
+	// MaxLocalNodes. Default 1 with ClusterLocalKafka; must be 0 with the
+	// other kinds.
 	Nodes int
 	// Runtime runs a local-kafka cluster's brokers as local processes
-	// (RuntimeProcess, the default) or Docker containers (RuntimeDocker).
+	// (RuntimeProcess, the default with ClusterLocalKafka) or Docker
+	// containers (RuntimeDocker). Must be "" with the other kinds.
 	Runtime string
-	// KafkaVersion is a local-kafka cluster's Apache Kafka version.
-	// Default: the version kbench pins.
+	// KafkaVersion is a local-kafka cluster's Apache Kafka version, such
+	// as "4.4.0". Default "": the version kbench pins. Must be "" with
+	// the other kinds.
 	KafkaVersion string
-	// TLS, if set, makes clients connect over TLS.
+	// TLS, if set, makes clients connect over TLS. External clusters only:
+	// clusters kbench starts for a scenario are plaintext.
 	TLS *TLS
-	// SASL, if set, makes clients authenticate.
+	// SASL, if set, makes clients authenticate. External clusters only.
 	SASL *SASL
 	// ClientID is sent to the brokers. Default "kbench".
 	ClientID string

@@ -177,9 +177,19 @@ func (c *checker) cluster(cl *Cluster) {
 	}
 	c.needs("cluster.kind", "cluster.brokers", "cluster.brokers[]")
 	if (cl.TLS != nil || cl.SASL != nil) && (local || cl.Embedded()) {
-		c.add(clusterSecurityPath(cl), "clusters kbench starts are plaintext in scenarios; for a TLS/SASL cluster run "+
-			"`kbench cluster up --tls --sasl SCRAM-SHA-512` and point the scenario at it with kind: external",
-			"tls and sasl apply to external clusters only")
+		const started = "for a TLS/SASL cluster on this machine, start one with `kbench cluster up --tls --sasl SCRAM-SHA-512` " +
+			"(or containers.StartKafka in Go) and use kind: external with its brokers"
+		switch {
+		case local:
+			c.add(clusterSecurityPath(cl), started,
+				"tls and sasl do not apply to kind: local-kafka: the cluster kbench starts for a scenario is plaintext")
+		case cl.Kind == ClusterEmbedded:
+			c.add(clusterSecurityPath(cl), started,
+				"tls and sasl do not apply to kind: embedded: the in-process cluster is plaintext")
+		default:
+			c.add(clusterSecurityPath(cl), "add brokers, or write kind: external to give them with --brokers or KBENCH_BROKERS",
+				"tls and sasl apply to external clusters, and without brokers the scenario runs on the embedded cluster")
+		}
 	} else {
 		c.tls(cl.TLS)
 		c.sasl(cl.SASL)
@@ -206,20 +216,37 @@ func (c *checker) tls(t *TLS) {
 		return
 	}
 	c.needs()
-	if (t.CertFile == "") != (t.KeyFile == "") {
-		c.add("cluster.tls", "give both cert_file and key_file for client authentication, or neither",
-			"cert_file and key_file go together")
+	switch {
+	case t.CertFile != "" && t.KeyFile == "":
+		c.add("cluster.tls.cert_file", "add key_file: the PEM file of the client certificate's private key",
+			"cert_file needs key_file")
+	case t.KeyFile != "" && t.CertFile == "":
+		c.add("cluster.tls.key_file", "add cert_file: the PEM file of the client certificate",
+			"key_file needs cert_file")
 	}
 	for _, f := range []struct{ key, path string }{{"ca_file", t.CAFile}, {"cert_file", t.CertFile}, {"key_file", t.KeyFile}} {
-		if f.path == "" {
-			continue
+		if f.path != "" {
+			c.readable("cluster.tls."+f.key, f.key, f.path)
 		}
-		if st, err := os.Stat(f.path); err != nil {
-			c.add("cluster.tls."+f.key, "paths are relative to the scenario file's folder",
-				"cannot read %s %q: %s", f.key, f.path, fileProblem(err))
-		} else if st.IsDir() {
-			c.add("cluster.tls."+f.key, "", "%s %q is a folder, not a PEM file", f.key, f.path)
+	}
+}
+
+// readable checks that file, the value of the setting at path (whose key
+// is key), can be opened for reading. Its contents are checked when a run
+// loads it.
+func (c *checker) readable(path, key, file string) {
+	f, err := os.Open(file)
+	if err != nil {
+		hint := "paths in a scenario file are relative to its folder"
+		if errors.Is(err, fs.ErrPermission) {
+			hint = "make the file readable by the user running kbench"
 		}
+		c.add(path, hint, "cannot read %s %q: %s", key, file, fileProblem(err))
+		return
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		c.add(path, "give the path of a PEM file", "%s %q is a folder, not a file", key, file)
 	}
 }
 

@@ -29,6 +29,9 @@ func validateCommand() *cli.Command {
 					fmt.Fprintln(c.App.ErrWriter, err)
 					continue
 				}
+				for _, w := range sc.Warnings {
+					fmt.Fprintf(c.App.ErrWriter, "warning: %v\n", w)
+				}
 				fmt.Fprintf(c.App.Writer, "%s: ok (%d topics, %d data sets, %d producers, %d consumers, %d gates; %s)\n",
 					path, len(sc.Topics), len(sc.Data), len(sc.Producers), len(sc.Consumers), len(sc.Gates), where(sc))
 			}
