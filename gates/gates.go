@@ -95,6 +95,9 @@ func Value(r *measure.Result, metric string) (float64, error) {
 	case "consume.throughput":
 		return r.Consume.Throughput, nil
 	}
+	if name, ok := strings.CutPrefix(metric, "verify."); ok {
+		return verifyValue(r, name)
+	}
 	hist, stat, ok := splitLatency(metric)
 	if !ok {
 		return 0, fmt.Errorf("unknown metric %q", metric)
@@ -155,4 +158,46 @@ func Format(u scenarios.Unit, v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%g", v)
+}
+
+// verifyValue sums a verification count over the run's consumer groups.
+func verifyValue(r *measure.Result, name string) (float64, error) {
+	if len(r.Verification) == 0 {
+		return 0, fmt.Errorf("verify.%s needs consumers: nothing was verified", name)
+	}
+	var n int64
+	for _, v := range r.Verification {
+		c := v.Counts
+		switch name {
+		case "failures":
+			n += v.Failures
+		case "lost":
+			n += c.Lost
+		case "duplicates":
+			n += c.DuplicateWrites + c.Redeliveries + c.DuplicatesUnclassified
+		case "duplicate_writes":
+			n += c.DuplicateWrites
+		case "redeliveries":
+			n += c.Redeliveries
+		case "unexpected":
+			n += c.Unexpected
+		case "corrupted":
+			n += c.Corrupted
+		case "reordered":
+			n += c.Reordered
+		case "poll_skips":
+			n += c.PollSkips
+		case "nonmonotonic_polls":
+			n += c.NonmonotonicPolls
+		case "aborted_reads":
+			n += c.AbortedReads
+		case "partial_txns":
+			n += c.PartialTxns
+		case "late":
+			n += c.Late
+		default:
+			return 0, fmt.Errorf("unknown metric %q", "verify."+name)
+		}
+	}
+	return float64(n), nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kbench/kbench/measure"
 	"github.com/kbench/kbench/scenarios"
+	"github.com/kbench/kbench/verify"
 )
 
 func sample() *measure.Result {
@@ -14,6 +15,10 @@ func sample() *measure.Result {
 			Latency: measure.Latency{Count: 990, P50US: 1500, P99US: 12_000, MaxUS: 30_000, MeanUS: 2000}},
 		Consume: measure.Consume{Records: 990, Missing: 0, Rate: 4800,
 			E2E: measure.Latency{Count: 990, P99US: 40_000}},
+		Verification: []measure.Verification{
+			{Topic: "a", Group: "g1", Counts: verify.Counts{Lost: 2, Redeliveries: 5, DuplicateWrites: 1}, Failures: 3},
+			{Topic: "b", Group: "g2", Counts: verify.Counts{Lost: 1, Corrupted: 4}, Failures: 5},
+		},
 	}
 }
 
@@ -40,6 +45,12 @@ func TestEvaluate(t *testing.T) {
 		{gate("consume.missing", scenarios.OpEQ, 0), true, ""},
 		{gate("consume.records", scenarios.OpNE, 0), true, ""},
 		{gate("e2e.raw.p99", scenarios.OpLT, 1e9), false, "no samples"},
+		{gate("verify.lost", scenarios.OpEQ, 0), false, "verify.lost is 3"},
+		{gate("verify.duplicates", scenarios.OpEQ, 6), true, ""},
+		{gate("verify.redeliveries", scenarios.OpLE, 5), true, ""},
+		{gate("verify.corrupted", scenarios.OpEQ, 0), false, "verify.corrupted is 4"},
+		{gate("verify.failures", scenarios.OpEQ, 8), true, ""},
+		{gate("verify.aborted_reads", scenarios.OpEQ, 0), true, ""},
 	}
 	for _, c := range cases {
 		r := sample()
@@ -70,6 +81,16 @@ func TestEveryCatalogMetricResolves(t *testing.T) {
 	}
 	if _, err := Value(r, "produce.p42"); err == nil {
 		t.Error("unknown statistic must fail")
+	}
+}
+
+func TestVerifyNeedsConsumers(t *testing.T) {
+	t.Parallel()
+	r := sample()
+	r.Verification = nil
+	out := Evaluate(r, []scenarios.Gate{gate("verify.lost", scenarios.OpEQ, 0)})
+	if out[0].Passed || !strings.Contains(out[0].Reason, "needs consumers") {
+		t.Fatalf("%+v", out[0])
 	}
 }
 

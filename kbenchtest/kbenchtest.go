@@ -166,8 +166,9 @@ func Warmup(d time.Duration) Option { return func(c *config) { c.warmup = &d } }
 // summary.txt) into dir, which must exist.
 func ResultDir(dir string) Option { return func(c *config) { c.resultDir = dir } }
 
-// AllowMissing keeps acknowledged-but-unconsumed records from failing the
-// test (for scenarios that inject faults on purpose).
+// AllowMissing keeps acknowledged-but-unconsumed records and failed
+// verifications from failing the test (for scenarios that inject faults on
+// purpose: assert on Result.Verification instead).
 func AllowMissing() Option { return func(c *config) { c.allowMissing = true } }
 
 // Progress receives live progress, e.g. to t.Log it.
@@ -266,6 +267,15 @@ func Run(t testing.TB, c *Cluster, sc *scenarios.Scenario, opts ...Option) *meas
 		if !g.Passed {
 			t.Errorf("kbenchtest: %s: gate failed: %s", sc.Name, g.Reason)
 		}
+	}
+	if n := res.VerificationFailures(); n > 0 && !cfg.allowMissing {
+		for _, v := range res.Verification {
+			for _, f := range v.Findings {
+				t.Errorf("kbenchtest: %s: group %s on %s: %s: %s", sc.Name, v.Group, v.Topic, f.Kind, f.Explanation)
+			}
+		}
+		t.Errorf("kbenchtest: %s: verification failed: %d records delivered wrongly or not at all (policy: %s)",
+			sc.Name, n, res.Verification[0].Policy)
 	}
 	if res.Consume.Missing > 0 && !cfg.allowMissing {
 		t.Errorf("kbenchtest: %s: %d acknowledged records were never consumed", sc.Name, res.Consume.Missing)

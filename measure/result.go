@@ -67,6 +67,9 @@ type Result struct {
 	Consume   Consume   `json:"consume"`
 	// Timeline has one entry per report interval.
 	Timeline []Interval `json:"timeline"`
+	// Verification is the record-by-record delivery check of each
+	// consumer group (omitted without consumers).
+	Verification []Verification `json:"verification,omitempty"`
 	// Lag is each consumer group's committed-offset lag over the run.
 	Lag []GroupLag `json:"lag,omitempty"`
 	// Disruptions are windows in which records failed, throughput

@@ -99,6 +99,7 @@ func Text(w io.Writer, r *measure.Result) error {
 		fmt.Fprintf(&b, "  lag of group %s on %s: max %d records (one partition: %d), %d at the end\n",
 			l.Group, l.Topic, l.Max, l.MaxPartition, l.Final)
 	}
+	writeVerification(&b, r)
 
 	if len(r.Gates) > 0 {
 		b.WriteString("\nGATES\n")

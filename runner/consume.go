@@ -12,6 +12,7 @@ import (
 	"github.com/kbench/kbench/measure"
 	"github.com/kbench/kbench/recordid"
 	"github.com/kbench/kbench/scenarios"
+	"github.com/kbench/kbench/verify"
 )
 
 // groupTracker follows which partitions a consumer group's instances own,
@@ -77,6 +78,8 @@ type consumerInstance struct {
 	clk     clock
 	errors  atomic.Int64
 	lastErr atomic.Value
+	// vrec feeds the group's verification; used only by run.
+	vrec *verify.Recorder
 }
 
 func newConsumerInstance(r *run, c *scenarios.Consumer, i int, g *groupTracker, from time.Time) (*consumerInstance, error) {
@@ -125,17 +128,31 @@ func (c *consumerInstance) run(ctx context.Context) {
 			continue
 		}
 		now := c.clk.now()
+		var session verify.ConsumerRef
+		if c.vrec != nil {
+			session.Member, session.Generation = c.cl.GroupMetadata()
+		}
 		fs.EachRecord(func(rec *kgo.Record) {
 			for _, h := range rec.Headers {
 				if h.Key != recordid.HeaderKey {
 					continue
 				}
 				id, err := recordid.Decode(h.Value)
-				if err == nil && id.RunID == c.runID {
-					shard.Consumed(id.Intended, id.Sent, now, len(rec.Key)+len(rec.Value))
-					return
+				if err != nil {
+					break
 				}
-				break
+				if c.vrec != nil {
+					c.vrec.Consumed(session, rec.Partition, rec.Offset, id, recordid.Checksum(rec.Value), now)
+				}
+				if id.RunID == c.runID {
+					shard.Consumed(id.Intended, id.Sent, now, len(rec.Key)+len(rec.Value))
+				} else {
+					shard.Foreign()
+				}
+				return
+			}
+			if c.vrec != nil {
+				c.vrec.Unidentified(session, rec.Partition, rec.Offset)
 			}
 			shard.Foreign()
 		})

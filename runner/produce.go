@@ -14,6 +14,7 @@ import (
 	"github.com/kbench/kbench/pacer"
 	"github.com/kbench/kbench/recordid"
 	"github.com/kbench/kbench/scenarios"
+	"github.com/kbench/kbench/verify"
 )
 
 // producerInstance is one producer client with its own generator and pacer.
@@ -32,6 +33,9 @@ type producerInstance struct {
 	// acks is used only by the client's promise calls, which franz-go
 	// serializes, and by flushAcks once the client has flushed.
 	acks measure.AckTally
+	// vrecs feed the verifications of this producer's topic (one per
+	// consumer group reading it); used by promises, like acks.
+	vrecs []*verify.Recorder
 }
 
 // outRecord is a record in flight. Records are pooled: after the promise
@@ -43,6 +47,7 @@ type outRecord struct {
 	id             [recordid.Size]byte
 	keyBuf, valBuf []byte
 	intended, sent int64
+	seq            uint64
 	p              *producerInstance
 	promise        func(*kgo.Record, error)
 }
@@ -51,8 +56,14 @@ func (o *outRecord) done(_ *kgo.Record, err error) {
 	p := o.p
 	if err != nil {
 		p.shard.Failed(err)
+		for _, v := range p.vrecs {
+			v.Failed(p.stream, o.seq)
+		}
 	} else {
 		p.acks.Acked(p.shard, o.intended, o.sent, p.clk.now(), len(o.rec.Key)+len(o.rec.Value))
+		for _, v := range p.vrecs {
+			v.Acked(p.stream, o.seq, o.rec.Partition, o.rec.Offset)
+		}
 	}
 	p.pool.Put(o)
 }
@@ -175,7 +186,7 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 			}
 			intended = now
 		}
-		o.intended, o.sent = intended, now
+		o.intended, o.sent, o.seq = intended, now, seq
 		id := recordid.ID{
 			RunID:    p.runID,
 			Stream:   p.stream,

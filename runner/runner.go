@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,9 @@ type Options struct {
 	Progress func(measure.Progress)
 	// IntervalLog, if set, receives the HdrHistogram interval log.
 	IntervalLog io.Writer
+	// Findings, if set, receives every verification finding as one JSON
+	// line (findings.jsonl), tagged with its topic and group.
+	Findings io.Writer
 	// Logf, if set, receives informational messages (one line each).
 	Logf func(format string, args ...any)
 	// Version is the kbench version recorded in the result.
@@ -79,15 +83,38 @@ func setupErr(hint string, format string, args ...any) *Error {
 const flushOnInterrupt = 5 * time.Second
 
 // Run runs the scenario and returns its result. It returns an *Error, and
-// no result, when the run cannot start (cluster unreachable, missing
-// topic). Once producing has started it always returns a result: when ctx
-// is cancelled the run stops early, in-flight records are flushed briefly,
-// and the partial result has StatusInterrupted.
+// no result, when the run cannot start (cluster unreachable, wrong
+// credentials, missing topic). Once producing has started it always
+// returns a result: when ctx is cancelled the run stops early, in-flight
+// records are flushed briefly, and the partial result has
+// StatusInterrupted.
+//
+// The scenario's warnings (sc.Warnings) go to opts.Logf first. The SASL
+// password appears in no error, log line or result.
 func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Result, error) {
-	logf := opts.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
+	red := newRedactor(sc.Cluster)
+	logf := func(string, ...any) {}
+	if opts.Logf != nil {
+		logf = red.logf(opts.Logf)
 	}
+	for _, w := range sc.Warnings {
+		line := "warning: " + w.Error()
+		if w.Hint != "" {
+			line = strings.Replace(line, "\n\thint: ", " (", 1) + ")"
+		}
+		logf("%s", line)
+	}
+	res, err := runScenario(ctx, sc, opts, logf)
+	if res != nil {
+		for i, n := range res.Notes {
+			res.Notes[i] = red.string(n)
+		}
+	}
+	return res, red.error(err)
+}
+
+// runScenario is Run, after the scenario's warnings are logged.
+func runScenario(ctx context.Context, sc *scenarios.Scenario, opts Options, logf func(string, ...any)) (*measure.Result, error) {
 	brokers := sc.Cluster.Brokers
 	if opts.Brokers != nil {
 		brokers = opts.Brokers
@@ -119,7 +146,9 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 	} else if opts.Brokers == nil && sc.Cluster.Kind == scenarios.ClusterEmbedded {
 		brokers = nil
 	}
-	if len(brokers) == 0 && sc.Cluster.Kind == scenarios.ClusterExternal {
+	// Explicitly empty Options.Brokers select the embedded cluster,
+	// whatever the kind.
+	if len(brokers) == 0 && sc.Cluster.Kind == scenarios.ClusterExternal && opts.Brokers == nil {
 		return nil, setupErr("set cluster.brokers, pass --brokers or set KBENCH_BROKERS",
 			"cluster.kind is external but no brokers were given")
 	}
@@ -147,7 +176,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 		if err != nil {
 			return nil, err
 		}
-		r.security = sec
+		r.security, r.secured = sec, sc.Cluster
 		if d := describeSecurity(sc.Cluster); d != "" {
 			info.Description += " over " + d
 		}
@@ -183,8 +212,10 @@ type run struct {
 	// in-process one, or a local Kafka started for it): undeclared topics
 	// are created.
 	embedded bool
-	// security holds the TLS and SASL options of an external cluster.
+	// security holds the TLS and SASL options of an external cluster, and
+	// secured the settings they come from (zero when there are none).
 	security []kgo.Opt
+	secured  scenarios.Cluster
 	adm      *kadm.Client
 	// partitions per topic used by the run
 	partitions map[string]int
@@ -220,9 +251,7 @@ func (r *run) checkReachable(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return &Error{Err: ctx.Err()}
 		}
-		return setupErr("check the addresses in --brokers, KBENCH_BROKERS or cluster.brokers, "+
-			"or leave them out to run on the embedded cluster",
-			"cannot reach the Kafka cluster at %s: %v", joinComma(r.brokers), err)
+		return connectErr(r.brokers, r.secured, err)
 	}
 	return nil
 }
@@ -428,6 +457,8 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 		}
 	}
 
+	verifications := newVerifications(sc, r.runID, producers, groups, r.opts.Findings)
+
 	// Start consuming and wait until every group owns all its partitions,
 	// so no record of the run is produced before someone reads it.
 	cctx, stopConsumers := context.WithCancel(context.Background())
@@ -569,6 +600,10 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 	if interrupted {
 		status = measure.StatusInterrupted
 	}
+	verdicts, verr := finishVerifications(verifications, producers, consumers, interrupted)
+	if verr != nil {
+		notes = append(notes, fmt.Sprintf("writing findings: %v", verr))
+	}
 	res, err := col.Finish(measure.RunInfo{
 		Scenario:      sc.Name,
 		ScenarioFile:  sc.File,
@@ -589,6 +624,7 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 			notes = append(notes, fmt.Sprintf("consumer %s: %d fetch errors (last: %v)", c.name, n, c.lastErr.Load()))
 		}
 	}
+	res.Verification = verdicts
 	res.Notes = append(res.Notes, notes...)
 	return res, nil
 }

@@ -91,6 +91,15 @@ func TestRunEmbedded(t *testing.T) {
 	if len(res.Producers) != 1 || res.Producers[0].Instances != 2 {
 		t.Errorf("per-producer breakdown: %+v", res.Producers)
 	}
+	// Every acknowledged record was verified delivered, once.
+	if len(res.Verification) != 1 {
+		t.Fatalf("verification: %+v", res.Verification)
+	}
+	v := res.Verification[0]
+	if v.Failures != 0 || v.Counts.Acked != p.Acked || v.Counts.ConsumedUnique != p.Acked || v.Counts.Lost != 0 ||
+		v.Topic != "events" || v.Group != "g" || v.Partial {
+		t.Errorf("verification of a clean run: %+v", v)
+	}
 	// Lag is sampled from committed offsets every interval.
 	if len(res.Lag) != 1 || res.Lag[0].Group != sc.Consumers[0].Group || res.Lag[0].Topic != sc.Consumers[0].Topic ||
 		res.Lag[0].Samples < 1 || res.Lag[0].Max > p.Acked || res.Lag[0].MaxPartition > res.Lag[0].Max {

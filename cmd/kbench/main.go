@@ -9,8 +9,9 @@
 //	kbench generate FILE     print sample records of a scenario's data sets
 //	kbench version           print the version
 //
-// Exit codes: 0 success, 1 a gate failed, 3 invalid input, 4 the run could
-// not start or failed, 130 interrupted. See docs/cli.md.
+// Exit codes: 0 success, 1 a gate failed, 2 verification failed (records
+// lost, corrupted, ...), 3 invalid input, 4 the run could not start or
+// failed, 130 interrupted. See docs/cli.md.
 package main
 
 import (
@@ -24,11 +25,12 @@ import (
 
 // Exit codes, documented in docs/cli.md.
 const (
-	exitOK          = 0
-	exitGateFailed  = 1
-	exitInvalid     = 3
-	exitRunError    = 4
-	exitInterrupted = 130
+	exitOK           = 0
+	exitGateFailed   = 1
+	exitVerifyFailed = 2
+	exitInvalid      = 3
+	exitRunError     = 4
+	exitInterrupted  = 130
 )
 
 // exitError carries an exit code and an optional hint up to main.

@@ -121,6 +121,8 @@ func runAction(c *cli.Context) error {
 	}
 	hlog := &resultDir{out: sc.Report.Out, name: sc.Name}
 	defer hlog.Close()
+	findings := &lazyFile{dir: hlog.dir, name: report.FindingsFile}
+	defer findings.Close()
 
 	// The first Ctrl-C stops the run and still writes its partial result;
 	// a second one exits at once.
@@ -150,6 +152,7 @@ func runAction(c *cli.Context) error {
 		Brokers:     brokersOverride(c),
 		Progress:    prog.update,
 		IntervalLog: hlog,
+		Findings:    findings,
 		Logf:        prog.logf,
 		Version:     version(),
 	})
@@ -172,6 +175,9 @@ func runAction(c *cli.Context) error {
 	}
 	if err := hlog.Close(); err != nil {
 		return exitWith(exitRunError, fmt.Errorf("interval log: %w", err), "")
+	}
+	if err := findings.Close(); err != nil {
+		return exitWith(exitRunError, fmt.Errorf("findings: %w", err), "")
 	}
 	// The summary goes out even if the files cannot be written.
 	if err := report.Text(stdout, res); err != nil {
@@ -228,6 +234,36 @@ func (r *resultDir) Close() error {
 	return err
 }
 
+// lazyFile is a file of the result directory created on first write.
+type lazyFile struct {
+	dir  func() (string, error)
+	name string
+	f    *os.File
+}
+
+func (l *lazyFile) Write(p []byte) (int, error) {
+	if l.f == nil {
+		dir, err := l.dir()
+		if err != nil {
+			return 0, err
+		}
+		if l.f, err = os.Create(filepath.Join(dir, l.name)); err != nil {
+			return 0, err
+		}
+	}
+	return l.f.Write(p)
+}
+
+// Close closes the file, if it was opened. It is safe to call twice.
+func (l *lazyFile) Close() error {
+	if l.f == nil {
+		return nil
+	}
+	err := l.f.Close()
+	l.f = nil
+	return err
+}
+
 // outcome maps a finished run onto its exit code.
 func outcome(res *measure.Result) error {
 	switch {
@@ -235,6 +271,9 @@ func outcome(res *measure.Result) error {
 		return exitWith(exitInterrupted, nil, "")
 	case res.Status == measure.StatusFailed:
 		return exitWith(exitRunError, errors.New(res.Error), "")
+	case res.VerificationFailures() > 0:
+		return exitWith(exitVerifyFailed, fmt.Errorf("verification failed: %d records delivered wrongly or not at all (see VERIFICATION and %s)",
+			res.VerificationFailures(), report.FindingsFile), "")
 	case !res.Passed():
 		failed := 0
 		for _, g := range res.Gates {
