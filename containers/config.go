@@ -93,6 +93,11 @@ func serverProperties(o *Options, id int, all []nodeAddrs, p nodePaths) string {
 		"num.network.threads":            "3",
 		"num.io.threads":                 "4",
 		"unclean.leader.election.enable": "false",
+		// The KRaft defaults (1s election, 2s fetch timeout) make a quorum
+		// of JVMs that share two busy cores thrash through elections;
+		// these ride out CPU starvation and still fail over in seconds.
+		"controller.quorum.election.timeout.ms": "3000",
+		"controller.quorum.fetch.timeout.ms":    "6000",
 	}
 	if o.TLS {
 		l := "listener.name." + strings.ToLower(listenerClient) + "."

@@ -83,7 +83,7 @@ type Options struct {
 	// temporary directory, removed by Close. A given Dir is kept.
 	Dir string
 	// StartTimeout bounds the wait for the cluster to serve requests.
-	// Default 90s.
+	// Default 60s plus 30s per node.
 	StartTimeout time.Duration
 	// Detached leaves broker processes running after this process exits
 	// (RuntimeProcess only); Close still stops them. Docker containers
@@ -123,7 +123,7 @@ func (o *Options) setDefaults() {
 		o.HeapMB = 512
 	}
 	if o.StartTimeout <= 0 {
-		o.StartTimeout = 90 * time.Second
+		o.StartTimeout = 60*time.Second + time.Duration(o.Nodes)*30*time.Second
 	}
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}
