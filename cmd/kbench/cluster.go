@@ -191,6 +191,9 @@ func clusterUp(c *cli.Context) error {
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
+	// Ctrl-C while waiting stops the starting cluster too.
+	interrupted, stopSignals := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
 	fmt.Fprintf(c.App.ErrWriter, "starting Apache Kafka %s (%d node(s), %s runtime); log: %s\n",
 		c.String("kafka-version"), c.Int("nodes"), c.String("runtime"), logPath)
 	deadline := time.After(c.Duration("timeout") + 30*time.Second)
@@ -212,9 +215,11 @@ func clusterUp(c *cli.Context) error {
 		case <-deadline:
 			syscall.Kill(cmd.Process.Pid, syscall.SIGTERM)
 			return exitWith(exitRunError, errors.New("timed out waiting for the cluster"), "see "+logPath)
-		case <-c.Context.Done():
+		case <-interrupted.Done():
 			syscall.Kill(cmd.Process.Pid, syscall.SIGTERM)
-			return exitWith(exitInterrupted, errors.New("interrupted"), "")
+			<-exited
+			os.RemoveAll(dir)
+			return exitWith(exitInterrupted, errors.New("interrupted: the cluster was stopped"), "")
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
