@@ -7,6 +7,7 @@
 //	kbench run FILE          run a scenario (embedded cluster unless brokers are given)
 //	kbench validate FILE...  check scenario files without running them
 //	kbench generate FILE     print sample records of a scenario's data sets
+//	kbench schema check OLD... NEW  check schema compatibility as Schema Registry does
 //	kbench version           print the version
 //
 // Exit codes: 0 success, 1 a gate failed, 2 verification failed (records
@@ -62,6 +63,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			runCommand(),
 			validateCommand(),
 			generateCommand(),
+			schemaCommand(),
 			clusterCommand(),
 			versionCommand(),
 		},
