@@ -339,6 +339,8 @@ func (k *Kafka) waitReady(ctx context.Context, n int) error {
 	defer cl.Close()
 	adm := kadm.NewClient(cl)
 	var last error
+	began := time.Now()
+	kicked := map[int32]bool{}
 	for {
 		m, err := adm.BrokerMetadata(ctx)
 		switch {
@@ -346,6 +348,12 @@ func (k *Kafka) waitReady(ctx context.Context, n int) error {
 			last = err
 		case len(m.Brokers) < n:
 			last = fmt.Errorf("%d of %d brokers registered", len(m.Brokers), n)
+			// On a starved machine a KRaft quorum can come up with a
+			// broker stuck unregistered while leadership flaps; restarting
+			// that broker (keeping its data) settles it.
+			if n > 1 && time.Since(began) > kickAfter {
+				k.kickUnregistered(ctx, m.Brokers, kicked)
+			}
 		case m.Controller < 0:
 			last = errors.New("no active controller")
 		default:
@@ -358,6 +366,34 @@ func (k *Kafka) waitReady(ctx context.Context, n int) error {
 		case <-ctx.Done():
 			return k.startErr(fmt.Errorf("cluster not ready: %v", last))
 		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// kickAfter is how long a multi-node start waits for every broker to
+// register before restarting the ones that have not.
+const kickAfter = 30 * time.Second
+
+// kickUnregistered restarts, once each, the brokers missing from
+// registered.
+func (k *Kafka) kickUnregistered(ctx context.Context, registered kadm.BrokerDetails, kicked map[int32]bool) {
+	for i := range k.opts.Nodes {
+		id := int32(i + 1)
+		found := false
+		for _, b := range registered {
+			found = found || b.NodeID == id
+		}
+		if found || kicked[id] {
+			continue
+		}
+		kicked[id] = true
+		k.opts.Logf("broker %d has not registered after %v: restarting it", i, kickAfter)
+		if err := k.rt.stop(ctx, i, false, 0); err != nil {
+			k.opts.Logf("stopping broker %d: %v", i, err)
+			continue
+		}
+		if err := k.rt.start(ctx, k, i, k.config(i), false); err != nil {
+			k.opts.Logf("restarting broker %d: %v", i, err)
 		}
 	}
 }

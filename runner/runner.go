@@ -256,6 +256,44 @@ func (r *run) checkReachable(ctx context.Context) error {
 	return nil
 }
 
+// pinStart commits, for each partition of topic where group has no
+// committed offset, the partition's current end offset.
+func (r *run) pinStart(ctx context.Context, group, topic string) error {
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	committed, err := r.adm.FetchOffsets(cctx, group)
+	if err != nil {
+		return err
+	}
+	ends, err := r.adm.ListEndOffsets(cctx, topic)
+	if err != nil {
+		return err
+	}
+	pin := kadm.Offsets{}
+	var listErr error
+	ends.Each(func(o kadm.ListedOffset) {
+		if o.Err != nil {
+			listErr = o.Err
+			return
+		}
+		if c, ok := committed.Lookup(topic, o.Partition); ok && c.Err == nil && c.At >= 0 {
+			return
+		}
+		pin.AddOffset(topic, o.Partition, o.Offset, -1)
+	})
+	if listErr != nil {
+		return listErr
+	}
+	if len(pin) == 0 {
+		return nil
+	}
+	resp, err := r.adm.CommitOffsets(cctx, group, pin)
+	if err != nil {
+		return err
+	}
+	return resp.Error()
+}
+
 // startLocalKafka starts the real Kafka cluster a scenario of kind
 // local-kafka asks for.
 func startLocalKafka(ctx context.Context, c scenarios.Cluster, logf func(string, ...any)) (*containers.Kafka, error) {
@@ -423,6 +461,15 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 	// not the topic's history. Producers stamp records with this process's
 	// clock and start later, so none of the run's records is older.
 	consumeFrom := start
+	// Where a group has no committed offset yet, commit the partition's
+	// current end first: the group then starts exactly there, with no
+	// race between its offset lookup and the first produced records.
+	for ci := range sc.Consumers {
+		if err := r.pinStart(ctx, sc.Consumers[ci].Group, sc.Consumers[ci].Topic); err != nil {
+			r.logf("could not pin the start offsets of group %s (it starts from the run's start time instead): %v",
+				sc.Consumers[ci].Group, err)
+		}
+	}
 	for ci := range sc.Consumers {
 		c := &sc.Consumers[ci]
 		g := newGroupTracker(r.partitions[c.Topic], c.Instances)
