@@ -170,3 +170,22 @@ func newPassword() string {
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
+
+// log4j2Properties keeps broker logs to warnings and errors (and the
+// "started" line), on stderr: the node's log file for the process
+// runtime, the container's log for Docker.
+const log4j2Properties = `# Written by kbench.
+rootLogger.level=WARN
+rootLogger.appenderRef.stderr.ref=STDERR
+appender.stderr.type=Console
+appender.stderr.name=STDERR
+appender.stderr.target=SYSTEM_ERR
+appender.stderr.layout.type=PatternLayout
+appender.stderr.layout.pattern=[%d] %p %m (%c)%n
+logger.kafka.name=kafka
+logger.kafka.level=WARN
+logger.state.name=state.change.logger
+logger.state.level=WARN
+logger.started.name=kafka.server.KafkaRaftServer
+logger.started.level=INFO
+`

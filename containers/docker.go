@@ -56,22 +56,6 @@ const (
 	dockerInternalPort   = 9094
 )
 
-// dockerLog4j2 keeps broker logs to warnings and errors on stderr, which
-// Docker keeps as the container's log.
-const dockerLog4j2 = `# Written by kbench.
-rootLogger.level=WARN
-rootLogger.appenderRef.stderr.ref=STDERR
-appender.stderr.type=Console
-appender.stderr.name=STDERR
-appender.stderr.target=SYSTEM_ERR
-appender.stderr.layout.type=PatternLayout
-appender.stderr.layout.pattern=[%d] %p %m (%c)%n
-logger.kafka.name=kafka
-logger.kafka.level=WARN
-logger.state.name=state.change.logger
-logger.state.level=WARN
-`
-
 // dockerRuntime runs each broker in its own container (testcontainers-go),
 // all on one Docker network per cluster. A broker reaches the others by
 // network alias (broker-<i>) for replication and KRaft traffic; its client
@@ -366,7 +350,7 @@ func (r *dockerRuntime) files(k *Kafka, i int, config string, uid, gid int) ([]b
 	errs := []error{
 		add(dockerConfDir+"/", 0o755, ""),
 		add(dockerConfDir+"/server.properties", 0o600, config), // may hold a PLAIN password
-		add(dockerConfDir+"/log4j2.properties", 0o644, dockerLog4j2),
+		add(dockerConfDir+"/log4j2.properties", 0o644, log4j2Properties),
 		add(dockerConfDir+"/start.sh", 0o700, start), // may hold a SCRAM password
 	}
 	if k.certs != nil {

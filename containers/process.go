@@ -17,24 +17,6 @@ import (
 	"time"
 )
 
-// log4j2Properties keeps broker logs to warnings and errors, on stderr
-// (which goes to the node's broker log file).
-const log4j2Properties = `# Written by kbench.
-rootLogger.level=WARN
-rootLogger.appenderRef.stderr.ref=STDERR
-appender.stderr.type=Console
-appender.stderr.name=STDERR
-appender.stderr.target=SYSTEM_ERR
-appender.stderr.layout.type=PatternLayout
-appender.stderr.layout.pattern=[%d] %p %m (%c)%n
-logger.kafka.name=kafka
-logger.kafka.level=WARN
-logger.state.name=state.change.logger
-logger.state.level=WARN
-logger.started.name=kafka.server.KafkaRaftServer
-logger.started.level=INFO
-`
-
 // processRuntime runs each broker as a java process on 127.0.0.1.
 type processRuntime struct {
 	libs string

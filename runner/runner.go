@@ -256,6 +256,25 @@ func (r *run) checkReachable(ctx context.Context) error {
 	return nil
 }
 
+// every calls fn at each tick of interval, in its own goroutine counted in
+// wg, until done is closed.
+func every(wg *sync.WaitGroup, interval time.Duration, done <-chan struct{}, fn func(time.Time)) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				fn(now)
+			}
+		}
+	}()
+}
+
 // pinStart commits, for each partition of topic where group has no
 // committed offset, the partition's current end offset.
 func (r *run) pinStart(ctx context.Context, group, topic string) error {
@@ -550,41 +569,17 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 	}
 	tickDone := make(chan struct{})
 	var twg sync.WaitGroup
-	twg.Add(1)
-	go func() {
-		defer twg.Done()
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-tickDone:
-				return
-			case now := <-t.C:
-				p := col.Tick(now)
-				if r.opts.Progress != nil {
-					r.opts.Progress(p)
-				}
-			}
+	every(&twg, interval, tickDone, func(now time.Time) {
+		p := col.Tick(now)
+		if r.opts.Progress != nil {
+			r.opts.Progress(p)
 		}
-	}()
+	})
 
 	// Consumer lag, sampled every interval from committed offsets.
 	lagDone := make(chan struct{})
 	if len(sc.Consumers) > 0 {
-		twg.Add(1)
-		go func() {
-			defer twg.Done()
-			t := time.NewTicker(interval)
-			defer t.Stop()
-			for {
-				select {
-				case <-lagDone:
-					return
-				case <-t.C:
-					r.sampleLag(ctx, col, interval)
-				}
-			}
-		}()
+		every(&twg, interval, lagDone, func(time.Time) { r.sampleLag(ctx, col, interval) })
 	}
 
 	// Produce. Sends that block (a full client buffer, a dead cluster)
