@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	goruntime "runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,14 +91,10 @@ func serverProperties(o *Options, id int, all []nodeAddrs, p nodePaths) string {
 		// Small segments and indexes keep a test cluster's disk use low.
 		"log.segment.bytes":              strconv.Itoa(256 << 20),
 		"log.retention.hours":            "24",
-		"num.network.threads":            "3",
-		"num.io.threads":                 "4",
+		"num.network.threads":            threads(o, "3", "2"),
+		"num.io.threads":                 threads(o, "4", "2"),
+		"background.threads":             threads(o, "10", "4"),
 		"unclean.leader.election.enable": "false",
-		// The KRaft defaults (1s election, 2s fetch timeout) make a quorum
-		// of JVMs that share two busy cores thrash through elections;
-		// these ride out CPU starvation and still fail over in seconds.
-		"controller.quorum.election.timeout.ms": "3000",
-		"controller.quorum.fetch.timeout.ms":    "6000",
 	}
 	if o.TLS {
 		l := "listener.name." + strings.ToLower(listenerClient) + "."
@@ -189,3 +186,25 @@ logger.state.level=WARN
 logger.started.name=kafka.server.KafkaRaftServer
 logger.started.level=INFO
 `
+
+// lean reports whether the cluster has more brokers than this machine has
+// cores: its JVMs then start with a lean profile (C1 JIT only, serial GC,
+// fewer threads) so that they do not starve each other — and the KRaft
+// quorum — while they start. Throughput measurements want one broker per
+// core or fewer, which keeps the full profile.
+func lean(o *Options) bool { return o.Nodes > goruntime.NumCPU() }
+
+func threads(o *Options, normal, small string) string {
+	if lean(o) {
+		return small
+	}
+	return normal
+}
+
+// jvmFlags are a broker JVM's tuning flags.
+func jvmFlags(o *Options) []string {
+	if lean(o) {
+		return []string{"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k"}
+	}
+	return []string{"-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20"}
+}

@@ -252,8 +252,9 @@ func (r *dockerRuntime) start(ctx context.Context, k *Kafka, i int, config strin
 			Entrypoint: []string{"/bin/sh"},
 			Cmd:        []string{dockerConfDir + "/start.sh"},
 			Env: map[string]string{
-				"KAFKA_HEAP_OPTS":  fmt.Sprintf("-Xms%dm -Xmx%dm", k.opts.HeapMB/2, k.opts.HeapMB),
-				"KAFKA_LOG4J_OPTS": "-Dlog4j2.configurationFile=" + dockerConfDir + "/log4j2.properties",
+				"KAFKA_HEAP_OPTS":            fmt.Sprintf("-Xms%dm -Xmx%dm", k.opts.HeapMB/2, k.opts.HeapMB),
+				"KAFKA_JVM_PERFORMANCE_OPTS": strings.Join(jvmFlags(&k.opts), " ") + " -Djava.awt.headless=true",
+				"KAFKA_LOG4J_OPTS":           "-Dlog4j2.configurationFile=" + dockerConfDir + "/log4j2.properties",
 				// A restarted broker may get a new address on the network:
 				// re-resolve broker names after seconds, not Java's 30s.
 				"KAFKA_OPTS": "-Dsun.net.inetaddr.ttl=5",

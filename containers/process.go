@@ -159,10 +159,11 @@ var (
 func (r *processRuntime) javaArgs(k *Kafka, heapMB int, main string, args ...string) []string {
 	out := []string{
 		"-Xms" + strconv.Itoa(heapMB/2) + "m", "-Xmx" + strconv.Itoa(heapMB) + "m",
-		"-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
+		"-Djava.awt.headless=true",
 		"-Dlog4j2.configurationFile=" + filepath.Join(k.dir, "log4j2.properties"),
-		"-cp", Classpath(r.libs), main,
 	}
+	out = append(out, jvmFlags(&k.opts)...)
+	out = append(out, "-cp", Classpath(r.libs), main)
 	return append(out, args...)
 }
 
