@@ -15,6 +15,8 @@ import (
 const (
 	ResultFile      = "result.json"
 	SummaryFile     = "summary.txt"
+	MarkdownFile    = "summary.md"
+	JUnitFile       = "junit.xml"
 	IntervalLogFile = "intervals.hlog"
 )
 
@@ -83,7 +85,8 @@ func CheckWritable(out string) error {
 
 // WriteDir writes r into dir: result.json, the .hgrm percentile files of
 // every latency with samples, and the formats asked for ("text" writes
-// summary.txt). Files are written to a temporary name and renamed, so a
+// summary.txt, "markdown" summary.md, "junit" junit.xml; see
+// FormatNames). Files are written to a temporary name and renamed, so a
 // reader never sees half a file.
 func WriteDir(dir string, r *measure.Result, formats []string) error {
 	js, err := json.MarshalIndent(r, "", "  ")
@@ -105,20 +108,20 @@ func WriteDir(dir string, r *measure.Result, formats []string) error {
 			return err
 		}
 	}
-	for _, f := range formats {
-		switch f {
-		case "text":
-			var b bytesBuffer
-			if err := Text(&b, r); err != nil {
-				return err
-			}
-			if err := writeFile(filepath.Join(dir, SummaryFile), b); err != nil {
-				return err
-			}
-		case "json":
-			// result.json is always written.
-		default:
-			return fmt.Errorf("unknown report format %q", f)
+	for _, name := range formats {
+		if name == "json" {
+			continue // result.json is always written
+		}
+		f, err := LookupFormat(name)
+		if err != nil {
+			return err
+		}
+		var b bytesBuffer
+		if err := f.Write(&b, r); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := writeFile(filepath.Join(dir, f.File), b); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -7,6 +7,8 @@
 //	kbench run FILE          run a scenario (embedded cluster unless brokers are given)
 //	kbench validate FILE...  check scenario files without running them
 //	kbench generate FILE     print sample records of a scenario's data sets
+//	kbench compare BASE... CURRENT  compare results within tolerances, beyond the noise
+//	kbench report DIR        render a result as text, JSON, Markdown or JUnit XML
 //	kbench schema check OLD... NEW  check schema compatibility as Schema Registry does
 //	kbench version           print the version
 //
@@ -63,6 +65,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			runCommand(),
 			validateCommand(),
 			generateCommand(),
+			compareCommand(),
+			reportCommand(),
 			schemaCommand(),
 			clusterCommand(),
 			versionCommand(),
