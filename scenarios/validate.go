@@ -31,8 +31,8 @@ var compressions = []string{"none", "gzip", "snappy", "lz4", "zstd"}
 // reportFormats are the report formats of this version; plannedFormats
 // are rejected as not supported yet.
 var (
-	reportFormats  = []string{"text", "json"}
-	plannedFormats = []string{"markdown", "html", "junit"}
+	reportFormats  = []string{"text", "json", "markdown", "junit"}
+	plannedFormats = []string{"html"}
 )
 
 // timeFormats are the formats of timestamp and date fields.
