@@ -6,6 +6,7 @@ package gates
 
 import (
 	"fmt"
+	cmp "github.com/kbench/kbench/compare"
 	"math"
 	"strings"
 
@@ -17,12 +18,66 @@ import (
 // returns them. A gate whose metric has no data (e.g. e2e latency when no
 // consumer ran) fails with a reason rather than passing silently.
 func Evaluate(r *measure.Result, gs []scenarios.Gate) []measure.GateOutcome {
+	return EvaluateAgainst(r, gs, nil)
+}
+
+// EvaluateAgainst is Evaluate with baseline runs for the gates written
+// against a baseline ("e2e.p99 <= baseline * 1.10"): such a gate fails
+// only when package compare calls a regression beyond the factor — the
+// change's whole confidence interval past it — so noise alone does not
+// fail a build. Without baselines those gates fail and say why.
+func EvaluateAgainst(r *measure.Result, gs []scenarios.Gate, baselines []*measure.Result) []measure.GateOutcome {
 	out := make([]measure.GateOutcome, 0, len(gs))
 	for _, g := range gs {
-		out = append(out, evaluate(r, g))
+		if g.Baseline {
+			out = append(out, evaluateBaseline(r, g, baselines))
+		} else {
+			out = append(out, evaluate(r, g))
+		}
 	}
 	r.Gates = out
 	return out
+}
+
+func evaluateBaseline(r *measure.Result, g scenarios.Gate, baselines []*measure.Result) measure.GateOutcome {
+	o := measure.GateOutcome{Expr: g.Expr, Display: "n/a"}
+	if len(baselines) == 0 {
+		o.Reason = "this gate compares with a baseline: pass --baseline with the result.json of an earlier run"
+		return o
+	}
+	dir, _ := cmp.DirectionOf(g.Metric)
+	upper := g.Op == scenarios.OpLT || g.Op == scenarios.OpLE
+	var tol cmp.Tolerance
+	switch {
+	case upper && dir == cmp.LowerIsBetter && g.Factor >= 1:
+		tol = cmp.Relative(g.Metric, g.Factor-1)
+	case !upper && dir == cmp.HigherIsBetter && g.Factor <= 1:
+		tol = cmp.Relative(g.Metric, 1-g.Factor)
+	default:
+		o.Reason = fmt.Sprintf("%s gets worse as it %s: write %s with a factor that allows that much worse, e.g. %q",
+			g.Metric, map[bool]string{true: "falls", false: "rises"}[dir == cmp.HigherIsBetter],
+			map[bool]string{true: ">=", false: "<="}[dir == cmp.HigherIsBetter],
+			g.Metric+map[bool]string{true: " >= baseline * 0.95", false: " <= baseline * 1.10"}[dir == cmp.HigherIsBetter])
+		return o
+	}
+	rep, err := cmp.Compare(baselines, r, []cmp.Tolerance{tol}, cmp.Options{})
+	if err != nil {
+		o.Reason = err.Error()
+		return o
+	}
+	if len(rep.Comparisons) != 1 {
+		o.Reason = "no comparison"
+		return o
+	}
+	c := rep.Comparisons[0]
+	unit := scenarios.Metrics[g.Metric]
+	o.Value, o.Threshold = c.Current, c.Allowed
+	o.Display = fmt.Sprintf("%s vs baseline %s", Format(unit, c.Current), Format(unit, c.Baseline))
+	o.Passed = c.Verdict != cmp.Regression
+	if !o.Passed {
+		o.Reason = c.Reason
+	}
+	return o
 }
 
 func evaluate(r *measure.Result, g scenarios.Gate) measure.GateOutcome {
@@ -36,14 +91,14 @@ func evaluate(r *measure.Result, g scenarios.Gate) measure.GateOutcome {
 	}
 	o.Value = v
 	o.Display = Format(unit, v)
-	o.Passed = compare(v, g.Op, g.Threshold)
+	o.Passed = holds(v, g.Op, g.Threshold)
 	if !o.Passed {
 		o.Reason = fmt.Sprintf("%s is %s, which is not %s %s", g.Metric, o.Display, g.Op, Format(unit, g.Threshold))
 	}
 	return o
 }
 
-func compare(v float64, op scenarios.Op, t float64) bool {
+func holds(v float64, op scenarios.Op, t float64) bool {
 	switch op {
 	case scenarios.OpLT:
 		return v < t

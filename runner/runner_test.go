@@ -132,9 +132,15 @@ func TestRunInterrupted(t *testing.T) {
 	t.Parallel()
 	sc := scenario(t, scenarios.Rate{Profile: scenarios.RateConstant, Rate: 1000}, time.Minute)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(1500*time.Millisecond, cancel)
+	defer cancel()
 	start := time.Now()
-	res, err := Run(ctx, sc, Options{})
+	// Interrupt once producing has gone on for a while (set-up time varies,
+	// more so under the race detector).
+	res, err := Run(ctx, sc, Options{Progress: func(p measure.Progress) {
+		if p.Acked > 500 {
+			cancel()
+		}
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -537,9 +537,16 @@ type Gate struct {
 	Expr   string
 	Metric string
 	Op     Op
-	// Threshold is in the metric's base unit (see MetricUnit).
+	// Threshold is in the metric's base unit (see MetricUnit). Unused when
+	// Baseline is set.
 	Threshold float64
-	Pos       Pos
+	// Baseline means the gate compares with a baseline run's value times
+	// Factor ("e2e.p99 <= baseline * 1.10"), through a noise-aware
+	// comparison: `kbench run --baseline FILE` supplies the baseline.
+	Baseline bool
+	// Factor multiplies the baseline's value (1 for a bare "baseline").
+	Factor float64
+	Pos    Pos
 }
 
 // Report is the scenario's `report:` section.

@@ -194,6 +194,9 @@ func ParseGate(expr string) (Gate, error) {
 		return g, &Error{Msg: fmt.Sprintf("gate %q has no value after %s", expr, g.Op),
 			Hint: fmt.Sprintf("%s takes %s", g.Metric, unit)}
 	}
+	if b, ok := strings.CutPrefix(rest, "baseline"); ok {
+		return parseBaselineGate(g, strings.TrimSpace(b))
+	}
 	v, err := parseThreshold(unit, rest)
 	if err != nil {
 		e := &Error{Msg: fmt.Sprintf("%s takes %s, not %q", g.Metric, unit, rest)}
@@ -210,6 +213,29 @@ func ParseGate(expr string) (Gate, error) {
 	}
 	g.Threshold = v
 	return g, nil
+}
+
+// parseBaselineGate finishes a gate whose value is "baseline" or
+// "baseline * F" (rest is what follows "baseline").
+func parseBaselineGate(g Gate, rest string) (Gate, error) {
+	g.Baseline, g.Factor = true, 1
+	if g.Op == OpEQ || g.Op == OpNE {
+		return g, &Error{Msg: fmt.Sprintf("gate %q: == and != make no sense against a noisy baseline", g.Expr),
+			Hint: fmt.Sprintf("write e.g. %q", g.Metric+" <= baseline * 1.10")}
+	}
+	if rest == "" {
+		return g, nil
+	}
+	f, ok := strings.CutPrefix(rest, "*")
+	if ok {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err == nil && v > 0 && !math.IsInf(v, 0) {
+			g.Factor = v
+			return g, nil
+		}
+	}
+	return g, &Error{Msg: fmt.Sprintf("gate %q: expected \"baseline\" or \"baseline * factor\" after %s", g.Expr, g.Op),
+		Hint: fmt.Sprintf("e.g. %q (at most 10%% worse than the baseline)", g.Metric+" <= baseline * 1.10")}
 }
 
 // metricHint suggests metric names close to an unknown one.

@@ -203,3 +203,33 @@ func TestParseGate(t *testing.T) {
 		}
 	}
 }
+
+func TestParseBaselineGate(t *testing.T) {
+	cases := []struct {
+		in     string
+		op     Op
+		factor float64
+		err    string
+	}{
+		{"e2e.p99 <= baseline * 1.10", OpLE, 1.10, ""},
+		{"e2e.p99 < baseline*1.5", OpLT, 1.5, ""},
+		{"produce.rate >= baseline * 0.95", OpGE, 0.95, ""},
+		{"produce.rate >= baseline", OpGE, 1, ""},
+		{"e2e.p99 == baseline", "", 0, "make no sense against a noisy baseline"},
+		{"e2e.p99 <= baseline * x", "", 0, `expected "baseline" or "baseline * factor"`},
+		{"e2e.p99 <= baseline + 5ms", "", 0, `expected "baseline" or "baseline * factor"`},
+		{"e2e.p99 <= baseline * -1", "", 0, `expected "baseline" or "baseline * factor"`},
+	}
+	for _, c := range cases {
+		g, err := ParseGate(c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: err = %v, want %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !g.Baseline || g.Op != c.op || g.Factor != c.factor {
+			t.Errorf("%q: %+v, %v", c.in, g, err)
+		}
+	}
+}

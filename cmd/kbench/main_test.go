@@ -157,3 +157,34 @@ func TestInterspersed(t *testing.T) {
 		}
 	}
 }
+
+// TestBaselineGate runs a scenario, then again against the first run as
+// baseline: at the same rate the gate passes; at a quarter of it the
+// baseline gate fails the run; without --baseline it says what is missing.
+func TestBaselineGate(t *testing.T) {
+	out := t.TempDir()
+	if code, stdout, stderr := kbench(t, "run", "testdata/baseline.yaml", "--out", out, "-q",
+		"--baseline", "testdata/missing.json"); code != exitInvalid {
+		t.Fatalf("missing baseline file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ := kbench(t, "run", "testdata/baseline.yaml", "--out", out, "-q")
+	if code != exitGateFailed || !strings.Contains(stdout, "pass --baseline") {
+		t.Fatalf("without a baseline: exit %d, want %d and a hint\n%s", code, exitGateFailed, stdout)
+	}
+	base := filepath.Join(out, "latest", "result.json")
+	baseCopy := filepath.Join(t.TempDir(), "base.json")
+	b, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(baseCopy, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, _ := kbench(t, "run", "testdata/baseline.yaml", "--out", out, "-q", "--baseline", baseCopy); code != exitOK {
+		t.Fatalf("same rate as the baseline: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = kbench(t, "run", "testdata/baseline.yaml", "--out", out, "-q", "--baseline", baseCopy, "--rate", "500/s")
+	if code != exitGateFailed || !strings.Contains(stdout, "FAIL  produce.rate >= baseline * 0.9") {
+		t.Fatalf("a quarter of the baseline's rate: exit %d, want %d\n%s", code, exitGateFailed, stdout)
+	}
+}

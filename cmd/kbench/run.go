@@ -35,6 +35,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "rate", Usage: "replace each producer's rate profile by this constant rate (split over its instances), e.g. 5000/s, or unlimited"},
 			&cli.StringFlag{Name: "out", Usage: "folder for result directories; overrides report.out"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no live progress"},
+			&cli.StringSliceFlag{Name: "baseline", Usage: "result.json (or result directory) of an earlier run, for gates written against a baseline (e2e.p99 <= baseline * 1.10); repeat for several"},
 		},
 		Action: runAction,
 	}
@@ -112,6 +113,14 @@ func runAction(c *cli.Context) error {
 		return exitWith(exitInvalid, err, "")
 	}
 	stdout, stderr := c.App.Writer, c.App.ErrWriter
+	var baselines []*measure.Result
+	for _, path := range c.StringSlice("baseline") {
+		b, err := report.ReadResult(path)
+		if err != nil {
+			return exitWith(exitInvalid, fmt.Errorf("--baseline: %w", err), "give the result.json (or result directory) of an earlier run")
+		}
+		baselines = append(baselines, b)
+	}
 
 	// The result directory is made when the run starts producing (the
 	// interval log's first write), so a run that cannot start leaves none;
@@ -168,7 +177,7 @@ func runAction(c *cli.Context) error {
 		}
 		return exitWith(exitRunError, err, hint)
 	}
-	gates.Evaluate(res, sc.Gates)
+	gates.EvaluateAgainst(res, sc.Gates, baselines)
 	dir, err := hlog.dir()
 	if err != nil {
 		return exitWith(exitRunError, err, "check that the report folder is writable, or pass --out")
