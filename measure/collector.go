@@ -43,6 +43,8 @@ type Collector struct {
 	prev                       counts
 	// lags are the consumer groups' lag samples (RecordLag).
 	lags []*lagState
+	// last is the latest Tick's progress (Last).
+	last Progress
 }
 
 // counts is a snapshot of the run's cumulative counters.
@@ -108,6 +110,29 @@ type consumerGroup struct {
 	name, topic, group string
 	instances          int
 	shards             []*ConsumerShard
+	// source is the topic whose acknowledged records the group must read
+	// (topic, or a pipeline's input); readCommitted leaves out records of
+	// transactions that did not commit.
+	source        string
+	readCommitted bool
+	distinct      func() int64
+}
+
+// ConsumerInfo describes a scenario consumer for AddConsumerGroup.
+type ConsumerInfo struct {
+	Name, Topic, Group string
+	Instances          int
+	// Source is the topic whose acknowledged records the group is to
+	// read, for Drained: Topic when empty; a pipeline's input topic when
+	// the group reads the pipeline's output.
+	Source string
+	// ReadCommitted says the group reads with isolation read_committed:
+	// records of aborted (and in-doubt) transactions are not expected.
+	ReadCommitted bool
+	// Distinct, if set, counts the distinct records of the run the group
+	// has delivered (a verifier knows): Drained then uses it rather than
+	// the count of deliveries, which duplicates inflate.
+	Distinct func() int64
 }
 
 // AddProducer registers a producer and returns one shard per instance.
@@ -128,10 +153,21 @@ func (c *Collector) AddProducer(info ProducerInfo) []*ProducerShard {
 // AddConsumer registers a consumer (one group) and returns one shard per
 // instance.
 func (c *Collector) AddConsumer(name, topic, group string, instances int) []*ConsumerShard {
+	return c.AddConsumerGroup(ConsumerInfo{Name: name, Topic: topic, Group: group, Instances: instances})
+}
+
+// AddConsumerGroup registers a consumer group and returns one shard per
+// instance.
+func (c *Collector) AddConsumerGroup(info ConsumerInfo) []*ConsumerShard {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	g := &consumerGroup{name: name, topic: topic, group: group, instances: instances}
-	for range instances {
+	source := info.Source
+	if source == "" {
+		source = info.Topic
+	}
+	g := &consumerGroup{name: info.Name, topic: info.Topic, group: info.Group, instances: info.Instances,
+		source: source, readCommitted: info.ReadCommitted, distinct: info.Distinct}
+	for range info.Instances {
 		g.shards = append(g.shards, &ConsumerShard{
 			warmupEnd: c.warmupEnd,
 			e2e:       NewHistogram(), raw: NewHistogram(),
@@ -158,6 +194,8 @@ type ProducerShard struct {
 	mu       sync.Mutex // guards lat, raw and errKinds
 	lat, raw *hdrhistogram.Histogram
 	errKinds map[string]int64
+
+	txn txnShard // transactional producers only
 }
 
 // tallyBatch and tallyMaxAge bound how much a tally keeps before it
@@ -333,6 +371,13 @@ type Progress struct {
 	Acked, Errors, Behind, Consumed int64
 	// ProduceP99 and E2EP99 are corrected 99th percentiles so far.
 	ProduceP99, E2EP99 time.Duration
+	// Producers and Consumers are each scenario producer's and
+	// consumer's totals so far, in the order they were added.
+	Producers []ProducerProgress
+	Consumers []ConsumerProgress
+	// IntervalLatency covers the records measured in the last interval,
+	// RunLatency all those measured since the warmup ended.
+	IntervalLatency, RunLatency Latencies
 }
 
 func (c *Collector) totals() counts {
@@ -421,7 +466,7 @@ func (c *Collector) Tick(now time.Time) Progress {
 			behind += s.behind.Load()
 		}
 	}
-	return Progress{
+	p := Progress{
 		Elapsed:     now.Sub(c.start),
 		TargetRate:  iv.TargetRate,
 		Unlimited:   c.unlimited(),
@@ -435,6 +480,8 @@ func (c *Collector) Tick(now time.Time) Progress {
 		ProduceP99:  time.Duration(c.prod.ValueAtPercentile(99)),
 		E2EP99:      time.Duration(c.e2e.ValueAtPercentile(99)),
 	}
+	c.liveProgress(&p)
+	return p
 }
 
 func (c *Collector) writeLog(from, to time.Time) {
@@ -486,23 +533,34 @@ func (c *Collector) unlimited() bool {
 func (c *Collector) Drained() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	acked := c.ackedByTopic()
+	acked, uncommitted := c.ackedByTopic()
 	for _, g := range c.consumers {
-		if g.consumed() < acked[g.topic] {
+		want := acked[g.source]
+		if g.readCommitted {
+			want -= uncommitted[g.source]
+		}
+		got := g.consumed()
+		if g.distinct != nil {
+			got = g.distinct()
+		}
+		if got < want {
 			return false
 		}
 	}
 	return true
 }
 
-func (c *Collector) ackedByTopic() map[string]int64 {
-	acked := make(map[string]int64)
+// ackedByTopic sums acknowledged records per topic, and among them those
+// of transactions that did not commit.
+func (c *Collector) ackedByTopic() (acked, uncommitted map[string]int64) {
+	acked, uncommitted = make(map[string]int64), make(map[string]int64)
 	for _, g := range c.producers {
 		for _, s := range g.shards {
 			acked[g.info.Topic] += s.acked.Load()
+			uncommitted[g.info.Topic] += s.txn.abortedRecords.Load() + s.txn.inDoubtRecords.Load()
 		}
 	}
-	return acked
+	return acked, uncommitted
 }
 
 func (g *consumerGroup) consumed() int64 {
@@ -587,6 +645,7 @@ func (c *Collector) Finish(info RunInfo) (*Result, error) {
 			p.Unsent += s.unsent.Load()
 			p.Bytes += s.bytes.Load()
 			p.MaxLagUS = max(p.MaxLagUS, s.maxLag.Load()/1000)
+			addTxn(&p.Transactions, s.transactions())
 			mAcked += s.measuredAcked.Load()
 			mBytes += s.measuredBytes.Load()
 			s.mu.Lock()
@@ -622,6 +681,7 @@ func (c *Collector) Finish(info RunInfo) (*Result, error) {
 		total.Unsent += p.Unsent
 		total.Bytes += p.Bytes
 		total.MaxLagUS = max(total.MaxLagUS, p.MaxLagUS)
+		addTxn(&total.Transactions, p.Transactions)
 		measuredAcked += mAcked
 		measuredBytes += mBytes
 		if p.Behind > 0 || p.Unsent > 0 {
@@ -646,7 +706,7 @@ func (c *Collector) Finish(info RunInfo) (*Result, error) {
 	}
 	r.Produce = total
 
-	acked := c.ackedByTopic()
+	acked, uncommitted := c.ackedByTopic()
 	produced := map[string]bool{}
 	for _, g := range c.producers {
 		produced[g.info.Topic] = true
@@ -661,9 +721,13 @@ func (c *Collector) Finish(info RunInfo) (*Result, error) {
 			mRecords += s.measuredRecords.Load()
 			mBytes += s.measuredByte.Load()
 		}
-		covered[g.topic] = true
-		if produced[g.topic] {
-			r.Consume.Missing += max(0, acked[g.topic]-g.consumed())
+		covered[g.source] = true
+		if produced[g.source] {
+			want := acked[g.source]
+			if g.readCommitted {
+				want -= uncommitted[g.source]
+			}
+			r.Consume.Missing += max(0, want-g.consumed())
 		}
 	}
 	for t := range produced {

@@ -133,6 +133,9 @@ type Produce struct {
 	Latency Latency `json:"latency"`
 	// LatencyRaw is ack time − actual send time.
 	LatencyRaw Latency `json:"latency_raw"`
+	// Transactions counts the transactions of transactional producers
+	// (omitted for others).
+	Transactions *Transactions `json:"transactions,omitempty"`
 }
 
 // Consume is what consumers saw of this run's records. Latencies cover

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/kbench/kbench/measure"
@@ -21,7 +22,20 @@ func writeVerification(b *strings.Builder, r *measure.Result) {
 		return
 	}
 	b.WriteString("\nVERIFICATION (every record of the run, checked by identity)\n")
-	for _, v := range r.Verification {
+	writeVerifications(b, r.Verification)
+}
+
+// VerificationText writes verdicts as the text summary shows them: counts,
+// the first findings explained, and what failed.
+func VerificationText(w io.Writer, vs []measure.Verification) error {
+	var b strings.Builder
+	writeVerifications(&b, vs)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeVerifications(b *strings.Builder, vs []measure.Verification) {
+	for _, v := range vs {
 		c := v.Counts
 		verdict := "PASS"
 		switch {

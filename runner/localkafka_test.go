@@ -54,3 +54,46 @@ type netDialer struct{}
 func (netDialer) dial(addr string, timeout time.Duration) (interface{ Close() error }, error) {
 	return net.DialTimeout("tcp", addr, timeout)
 }
+
+// TestLocalKafkaTransactions runs a transactional producer that aborts a
+// third of its transactions on a real broker: the read_committed group gets
+// exactly the committed records, the read_uncommitted group every
+// acknowledged one, and neither verification fails.
+func TestLocalKafkaTransactions(t *testing.T) {
+	if os.Getenv("KBENCH_KAFKA_TESTS") == "" {
+		t.Skip("real Kafka tests are off: set KBENCH_KAFKA_TESTS=1 (needs Java 17+ and Maven)")
+	}
+	sc, err := scenarios.Parse("txn.yaml", []byte(`
+name: txn
+cluster: { kind: local-kafka }
+topics: [{ name: orders, partitions: 3 }]
+data: { d: { size: 100 } }
+producers:
+  - { topic: orders, data: d, rate: 1000/s, instances: 2, transactions: { records_per_txn: 25, abort_ratio: 0.3 } }
+consumers:
+  - { name: committed, topic: orders, isolation: read_committed }
+  - { name: all, topic: orders, isolation: read_uncommitted }
+duration: 4s
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), sc, Options{Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx := res.Produce.Transactions
+	if tx == nil || tx.Committed == 0 || tx.Aborted == 0 || tx.InDoubt != 0 || res.Produce.Errors != 0 {
+		t.Fatalf("transactions %+v, errors %d, notes %q", tx, res.Produce.Errors, res.Notes)
+	}
+	for _, v := range res.Verification {
+		want := res.Produce.Acked
+		if v.Group == "kbench-txn-committed" {
+			want -= tx.AbortedRecords
+		}
+		if v.Failures != 0 || v.Counts.ConsumedUnique != want || v.Counts.TxnsAborted != tx.Aborted {
+			t.Errorf("group %s: failures %d, delivered %d distinct (want %d): %+v", v.Group, v.Failures,
+				v.Counts.ConsumedUnique, want, v.Counts)
+		}
+	}
+}

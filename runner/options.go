@@ -10,8 +10,16 @@ import (
 )
 
 // commonOpts are the client options every kbench client of the run
-// shares: seeds, security, timeouts, then the caller's own options.
+// shares: seeds, security, timeouts, then the caller's own options. A
+// client with options of its own adds them with clientOpts instead, so that
+// the caller's still come last.
 func (r *run) commonOpts(clientID string) []kgo.Opt {
+	return r.clientOpts(clientID)
+}
+
+// clientOpts are commonOpts with own (a producer's or consumer's options)
+// inserted before the caller's options, which override kbench's.
+func (r *run) clientOpts(clientID string, own ...kgo.Opt) []kgo.Opt {
 	c := r.sc.Cluster
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(r.brokers...),
@@ -27,6 +35,12 @@ func (r *run) commonOpts(clientID string) []kgo.Opt {
 	if c.MetadataMaxAge > 0 {
 		opts = append(opts, kgo.MetadataMaxAge(c.MetadataMaxAge))
 	}
+	if r.opts.ClientHooks != nil {
+		if hooks := r.opts.ClientHooks(r.clientName(clientID)); len(hooks) > 0 {
+			opts = append(opts, kgo.WithHooks(hooks...))
+		}
+	}
+	opts = append(opts, own...)
 	return append(opts, r.opts.ClientOpts...)
 }
 

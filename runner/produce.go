@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kbench/kbench/generators"
+	"github.com/kbench/kbench/internal/recordmatch"
 	"github.com/kbench/kbench/measure"
 	"github.com/kbench/kbench/pacer"
 	"github.com/kbench/kbench/recordid"
@@ -36,6 +37,18 @@ type producerInstance struct {
 	// vrecs feed the verifications of this producer's topic (one per
 	// consumer group reading it); used by promises, like acks.
 	vrecs []*verify.Recorder
+	// txn is the open transaction of a transactional producer; nil for
+	// others. txnErrs and lastTxnErr count transactions that failed to
+	// end (the sending goroutine's, read after it stops).
+	txn        *txnState
+	txnErrs    int64
+	lastTxnErr error
+	// pvrecs feed the verifications of a pipeline's output when this
+	// producer writes the pipeline's input: acknowledged offsets are the
+	// input's, so they are not passed on. pipe is what the records carry
+	// for the pipeline (nil when the producer does not feed one).
+	pvrecs []*verify.Recorder
+	pipe   *recordmatch.Writer
 }
 
 // outRecord is a record in flight. Records are pooled: after the promise
@@ -43,9 +56,11 @@ type producerInstance struct {
 // steady state allocates nothing per record.
 type outRecord struct {
 	rec            kgo.Record
-	headers        [1]kgo.RecordHeader
+	headers        [2]kgo.RecordHeader
 	id             [recordid.Size]byte
+	keySum         [4]byte
 	keyBuf, valBuf []byte
+	pipeBuf        []byte // the value with the identity, for match: json
 	intended, sent int64
 	seq            uint64
 	p              *producerInstance
@@ -59,10 +74,22 @@ func (o *outRecord) done(_ *kgo.Record, err error) {
 		for _, v := range p.vrecs {
 			v.Failed(p.stream, o.seq)
 		}
+		for _, v := range p.pvrecs {
+			v.Failed(p.stream, o.seq)
+		}
+		if p.txn != nil {
+			p.txn.failed.Store(true)
+		}
 	} else {
 		p.acks.Acked(p.shard, o.intended, o.sent, p.clk.now(), len(o.rec.Key)+len(o.rec.Value))
 		for _, v := range p.vrecs {
 			v.Acked(p.stream, o.seq, o.rec.Partition, o.rec.Offset)
+		}
+		for _, v := range p.pvrecs {
+			v.Acked(p.stream, o.seq, -1, -1)
+		}
+		if p.txn != nil {
+			p.txn.acked.Add(1)
 		}
 	}
 	p.pool.Put(o)
@@ -98,7 +125,10 @@ func newProducerInstance(r *run, p *scenarios.Producer, i int, stream uint32) (*
 	if err != nil {
 		return nil, err
 	}
-	opts := append(r.commonOpts(clientID(r.sc, "producer-"+p.Name)), popts...)
+	if p.Transactions != nil {
+		popts = append(popts, txnOpts(p.Transactions, i)...)
+	}
+	opts := r.clientOpts(clientID(r.sc, "producer-"+p.Name), popts...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return nil, err
@@ -112,6 +142,12 @@ func newProducerInstance(r *run, p *scenarios.Producer, i int, stream uint32) (*
 		gen:       gen,
 		pace:      pace,
 		unlimited: p.Rate.Profile == scenarios.RateUnlimited,
+	}
+	if p.Transactions != nil {
+		inst.txn = newTxnState(p.Transactions, seed, stream)
+	}
+	if pl := r.sc.Pipeline; pl != nil && p.Topic == pl.Input {
+		inst.pipe = recordmatch.NewWriter(pl)
 	}
 	inst.pool.New = func() any {
 		o := &outRecord{p: inst}
@@ -153,6 +189,10 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 	topic := p.spec.Topic
 	var seq uint64
 	deadlineNs := clk.at(deadline)
+	if p.txn != nil {
+		// The last transaction ends with the run, also when interrupted.
+		defer p.endTxn()
+	}
 	for {
 		// Checking every record would cost more than the check is worth;
 		// paced sends also notice cancellation in Wait.
@@ -186,6 +226,13 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 			}
 			intended = now
 		}
+		if p.txn != nil && !p.txn.open && !p.beginTxn(seq) {
+			p.pool.Put(o)
+			if !p.unlimited {
+				p.shard.Unsent(1 + p.remaining())
+			}
+			return
+		}
 		o.intended, o.sent, o.seq = intended, now, seq
 		id := recordid.ID{
 			RunID:    p.runID,
@@ -196,13 +243,28 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 			Checksum: recordid.Checksum(o.valBuf),
 		}
 		seq++
+		value, headers := o.valBuf, o.headers[:1]
+		if pp := p.pipe; pp != nil {
+			var keyHeader []byte
+			value, keyHeader = pp.Record(o.keyBuf, o.valBuf, &id, &o.pipeBuf, &o.keySum)
+			if keyHeader != nil {
+				o.headers[1] = kgo.RecordHeader{Key: recordmatch.KeyChecksumHeader, Value: keyHeader}
+				headers = o.headers[:2]
+			}
+		}
 		o.headers[0] = kgo.RecordHeader{Key: recordid.HeaderKey, Value: id.Append(o.id[:0])}
 		// Stamping the record ourselves spares franz-go a time.Now (two
 		// clock reads) per record.
-		o.rec = kgo.Record{Topic: topic, Key: o.keyBuf, Value: o.valBuf, Headers: o.headers[:],
+		o.rec = kgo.Record{Topic: topic, Key: o.keyBuf, Value: value, Headers: headers,
 			Timestamp: time.Unix(0, now)}
 		tally.Sent(p.shard, intended, now)
 		p.cl.Produce(ctx, &o.rec, o.promise)
+		if t := p.txn; t != nil {
+			t.n++
+			if t.n >= t.per {
+				p.endTxn()
+			}
+		}
 	}
 }
 

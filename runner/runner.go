@@ -63,6 +63,18 @@ type Options struct {
 	// result (for example the real Kafka cluster a test started) instead
 	// of "external cluster at <brokers>".
 	ClusterDescription string
+	// Observer, if set, watches the run live: a snapshot of its counters,
+	// latencies, lag and verification at every report interval, when
+	// producing starts and stops, and when the run is done (package
+	// metrics exports them to Prometheus). See Observer.
+	Observer Observer
+	// ClientHooks, if set, is called once for each franz-go client the
+	// run creates, with a name unique within the run: the client's role
+	// and its number among clients of that role ("admin#0",
+	// "producer-orders#1", "consumer-billing#0"). The hooks it returns are
+	// installed on that client (kgo.WithHooks), for example per-client
+	// metrics (package metrics, with franz-go's kprom).
+	ClientHooks func(client string) []kgo.Hook
 }
 
 // Error is a run that could not start, with a hint for the user.
@@ -171,6 +183,9 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, opts Options, logf
 
 	r := &run{sc: sc, opts: opts, logf: logf, brokers: brokers, runID: runID,
 		embedded: info.Kind == measure.ClusterEmbedded || owned}
+	r.obs = newObservation(r, info.Kind)
+	r.obs.starting()
+	defer r.obs.done(nil) // a run that does not start; else done already
 	if info.Kind == measure.ClusterExternal && !owned {
 		sec, err := securityOpts(sc.Cluster)
 		if err != nil {
@@ -219,6 +234,11 @@ type run struct {
 	adm      *kadm.Client
 	// partitions per topic used by the run
 	partitions map[string]int
+	// obs publishes snapshots to Options.Observer (nil without one).
+	obs *observation
+	// clients counts the clients made per role, for ClientHooks names.
+	clientsMu sync.Mutex
+	clients   map[string]int
 }
 
 func clientID(sc *scenarios.Scenario, role string) string {
@@ -542,8 +562,17 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 
 	start = time.Now()
 	col := measure.NewCollector(start, sc.Warmup, r.opts.IntervalLog)
-	for ci, c := range sc.Consumers {
-		for i, shard := range col.AddConsumer(c.Name, c.Topic, c.Group, c.Instances) {
+	for ci := range sc.Consumers {
+		c := &sc.Consumers[ci]
+		info := measure.ConsumerInfo{Name: c.Name, Topic: c.Topic, Group: c.Group, Instances: c.Instances,
+			ReadCommitted: c.Isolation == scenarios.ReadCommitted}
+		if sc.ReadsPipelineOutput(c) {
+			info.Source = sc.Pipeline.Input
+		}
+		if ci < len(verifications) {
+			info.Distinct = verifications[ci].v.Delivered
+		}
+		for i, shard := range col.AddConsumerGroup(info) {
 			groups[ci][i].shard.Store(shard)
 		}
 	}
@@ -561,6 +590,7 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 		c.clk = clk
 		c.ready.Store(true)
 	}
+	r.obs.producing(col, start, verifications)
 
 	// Progress ticks.
 	interval := sc.Report.Interval
@@ -574,6 +604,7 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 		if r.opts.Progress != nil {
 			r.opts.Progress(p)
 		}
+		r.obs.tick()
 	})
 
 	// Consumer lag, sampled every interval from committed offsets.
@@ -600,6 +631,7 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 	case <-time.After(time.Until(deadline)):
 	}
 	interrupted := ctx.Err() != nil
+	r.obs.draining()
 	// The measured window ends at the deadline, or when the run was
 	// interrupted: not when the last scheduled record happened to go.
 	producingEnd := deadline
@@ -610,13 +642,17 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 
 	// Drain: wait until consumers have read every acknowledged record.
 	if len(consumers) > 0 && !interrupted {
-		drainEnd := time.Now().Add(sc.Drain)
+		drain := sc.Drain
+		if sc.Pipeline != nil {
+			drain = sc.Pipeline.Drain
+		}
+		drainEnd := time.Now().Add(drain)
 		for !col.Drained() && time.Now().Before(drainEnd) && ctx.Err() == nil {
 			time.Sleep(20 * time.Millisecond)
 		}
 		if !col.Drained() {
 			if ctx.Err() == nil {
-				notes = append(notes, fmt.Sprintf("consumers had not read every acknowledged record when the drain timeout (%v) ended", sc.Drain))
+				notes = append(notes, fmt.Sprintf("consumers had not read every acknowledged record when the drain timeout (%v) ended", drain))
 			}
 		}
 	}
@@ -668,6 +704,7 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 	}
 	res.Verification = verdicts
 	res.Notes = append(res.Notes, notes...)
+	r.obs.done(verdicts)
 	return res, nil
 }
 
@@ -692,6 +729,7 @@ func (r *run) sampleLag(ctx context.Context, col *measure.Collector, timeout tim
 		}
 		var total, maxPart int64
 		sampled := false
+		var parts []measure.PartitionLag
 		for _, pl := range gl.Lag[c.Topic] {
 			if pl.Err != nil || pl.Lag < 0 || pl.Commit.At < 0 {
 				continue
@@ -699,9 +737,13 @@ func (r *run) sampleLag(ctx context.Context, col *measure.Collector, timeout tim
 			sampled = true
 			total += pl.Lag
 			maxPart = max(maxPart, pl.Lag)
+			if r.obs != nil {
+				parts = append(parts, measure.PartitionLag{Group: c.Group, Topic: c.Topic, Partition: pl.Partition, Lag: pl.Lag})
+			}
 		}
 		if sampled {
 			col.RecordLag(c.Group, c.Topic, total, maxPart)
+			r.obs.setLag(c.Group, c.Topic, parts)
 		}
 	}
 }
@@ -744,6 +786,18 @@ func (r *run) flushProducers(producers []*producerInstance, interrupted bool) []
 		}()
 	}
 	wg.Wait()
+	for _, p := range producers {
+		if p.txn == nil {
+			continue
+		}
+		if p.txnErrs > 0 {
+			notes = append(notes, fmt.Sprintf("producer %s: %d transactions failed to end (last: %v); see the transaction counts",
+				p.name, p.txnErrs, p.lastTxnErr))
+		}
+		if p.txn.fatal != nil {
+			notes = append(notes, fmt.Sprintf("producer %s stopped: it could not begin a transaction: %v", p.name, p.txn.fatal))
+		}
+	}
 	return notes
 }
 

@@ -19,6 +19,11 @@ import (
 	"github.com/kbench/kbench/scenarios"
 )
 
+// SecurityOpts returns the franz-go options of a scenario cluster's TLS and
+// SASL settings, for clients kbench makes outside a run (such as `kbench
+// verify`). Errors name the file and setting at fault, never the password.
+func SecurityOpts(c scenarios.Cluster) ([]kgo.Opt, error) { return securityOpts(c) }
+
 // securityOpts turns cluster.tls and cluster.sasl into franz-go options,
 // loading the certificate files. Errors are *Error values that name the
 // file and setting at fault, never the files' contents, and never the

@@ -36,14 +36,22 @@ func newVerifications(sc *scenarios.Scenario, runID uint64, producers []*produce
 	var vs []*verification
 	for ci := range sc.Consumers {
 		c := &sc.Consumers[ci]
-		cfg := verify.Config{RunID: runID, ReadCommitted: c.Isolation == scenarios.ReadCommitted}
+		cfg := verify.Config{RunID: runID, ReadCommitted: c.Isolation == scenarios.ReadCommitted,
+			KeyOrder: sc.ReadsPipelineOutput(c)}
 		if shared != nil {
 			cfg.Findings = shared.tagged(c.Topic, c.Group)
 		}
 		ver := &verification{topic: c.Topic, group: c.Group, v: verify.New(cfg),
 			policy: measure.FailurePolicy{Idempotent: true}}
+		// The records to expect: those of the topic's producers, or for
+		// the pipeline's output those of its input's.
+		source, pipeline := c.Topic, sc.ReadsPipelineOutput(c)
+		if pipeline {
+			source = sc.Pipeline.Input
+			ver.policy = measure.FailurePolicy{Guarantee: string(sc.Pipeline.Expect), Ordered: sc.Pipeline.Ordered}
+		}
 		for _, p := range sc.Producers {
-			if p.Topic == c.Topic && !p.Idempotent {
+			if p.Topic == source && !p.Idempotent {
 				ver.policy.Idempotent = false
 			}
 		}
@@ -51,7 +59,11 @@ func newVerifications(sc *scenarios.Scenario, runID uint64, producers []*produce
 			inst.vrec = ver.v.NewRecorder()
 		}
 		for _, p := range producers {
-			if p.spec.Topic == c.Topic {
+			switch {
+			case p.spec.Topic != source:
+			case pipeline:
+				p.pvrecs = append(p.pvrecs, ver.v.NewRecorder())
+			default:
 				p.vrecs = append(p.vrecs, ver.v.NewRecorder())
 			}
 		}
@@ -65,7 +77,7 @@ func newVerifications(sc *scenarios.Scenario, runID uint64, producers []*produce
 func finishVerifications(vs []*verification, producers []*producerInstance, consumers []*consumerInstance,
 	partial bool) ([]measure.Verification, error) {
 	for _, p := range producers {
-		for _, rec := range p.vrecs {
+		for _, rec := range p.recorders() {
 			rec.Flush()
 		}
 	}

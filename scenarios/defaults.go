@@ -173,6 +173,36 @@ func applyDefaults(s *Scenario, explicit map[string]bool) {
 				p.Idempotent = p.Acks == AcksAll
 			}
 		}
+		if t := p.Transactions; t != nil {
+			if t.RecordsPerTxn == 0 {
+				t.RecordsPerTxn = DefaultRecordsPerTxn
+			}
+			if t.ID == "" {
+				t.ID = "kbench-" + s.Name + "-" + p.Name
+			}
+		}
+	}
+
+	if pl := s.Pipeline; pl != nil {
+		if !pl.Match.Header && len(pl.Match.JSONPath) == 0 {
+			pl.Match = Match{Header: true, Text: "header"}
+		}
+		if pl.Expect == "" {
+			pl.Expect = ExactlyOnce
+		}
+		if pl.Drain == 0 {
+			pl.Drain = s.Drain
+		}
+		read := false
+		for _, c := range s.Consumers {
+			read = read || c.Topic == pl.Output
+		}
+		if !read && pl.Output != "" {
+			// read_committed: a transactional pipeline's aborted output
+			// is not output; a non-transactional one reads the same.
+			s.Consumers = append(s.Consumers, Consumer{Name: PipelineConsumerName, Topic: pl.Output,
+				Isolation: ReadCommitted, Pos: pl.Pos})
+		}
 	}
 
 	for i := range s.Consumers {

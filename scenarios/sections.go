@@ -27,10 +27,10 @@ type section struct {
 
 var (
 	secTop = section{id: "top", what: "the scenario", in: "at the top level", home: "the top level",
-		keys: []string{"name", "seed", "cluster", "topics", "data", "producers", "consumers", "duration", "warmup", "drain", "gates", "report"},
+		keys: []string{"name", "seed", "cluster", "topics", "data", "producers", "consumers", "pipeline", "duration", "warmup", "drain",
+			"gates", "report"},
 		reserved: map[string]string{
-			"pipeline": "pipelines are planned for a later version; remove the key to run the scenario",
-			"verify":   "verification is planned for a later version; remove the key to run the scenario",
+			"verify":   "every consumer is verified already; choosing checks with verify: is planned for a later version, so remove the key",
 			"schema":   "schemas are planned for a later version; use format: json or bytes for now",
 		}}
 	secCluster = section{id: "cluster", what: "cluster", in: "in cluster", home: "cluster",
@@ -52,7 +52,11 @@ var (
 		keys: []string{"field", "distribution", "cardinality", "zipf_s", "hot_keys", "hot_traffic"}}
 	secProducer = section{id: "producer", item: true, what: "a producer", in: "in producer", home: "a producer (under producers:)",
 		keys: []string{"name", "topic", "data", "instances", "rate", "acks", "compression", "linger", "batch_size",
-			"idempotent", "max_in_flight", "max_buffered"}}
+			"idempotent", "max_in_flight", "max_buffered", "transactions"}}
+	secTxn = section{id: "transactions", what: "transactions", in: "in transactions", home: "a producer's transactions",
+		keys: []string{"records_per_txn", "abort_ratio", "transactional_id", "timeout"}}
+	secPipeline = section{id: "pipeline", what: "pipeline", in: "in pipeline", home: "pipeline",
+		keys: []string{"input", "output", "match", "expect", "same_key", "same_value", "ordered", "drain"}}
 	secRate = section{id: "rate", what: "a rate profile", in: "in rate", home: "a producer's rate",
 		keys: []string{"profile", "rate", "from", "to", "over", "steps", "amplitude", "period", "peak", "at", "for"}}
 	secStep = section{id: "step", item: true, what: "a step", in: "in step", home: "a step of a steps rate profile",
@@ -63,7 +67,7 @@ var (
 		keys: []string{"out", "formats", "interval"}}
 
 	allSections = []section{secTop, secCluster, secTLS, secSASL, secTopic, secData, secField, secSize, secKey,
-		secProducer, secRate, secStep, secConsumer, secReport}
+		secProducer, secTxn, secRate, secStep, secConsumer, secPipeline, secReport}
 )
 
 // fieldOptions are the keys of a field mapping, in the order problems
@@ -140,6 +144,10 @@ func (d *decoder) scenario(s *Scenario, n ast.Node) {
 		"drain":     func(v ast.Node, p string) { s.Drain, _ = d.duration(v, p, time.Millisecond) },
 		"gates":     func(v ast.Node, p string) { d.gates(s, v, p) },
 		"report":    func(v ast.Node, p string) { d.report(&s.Report, v, p) },
+		"pipeline": func(v ast.Node, p string) {
+			s.Pipeline = &Pipeline{Pos: d.pos(v)}
+			d.pipeline(s.Pipeline, v, p)
+		},
 	})
 }
 
@@ -592,6 +600,10 @@ func (d *decoder) producers(s *Scenario, n ast.Node, path string) {
 				x, _ := d.integer(v, p, 1, 100_000_000)
 				pr.MaxBuffered = int(x)
 			},
+			"transactions": func(v ast.Node, p string) {
+				pr.Transactions = &Transactions{Pos: d.pos(v)}
+				d.transactions(pr.Transactions, v, p)
+			},
 		})
 		s.Producers = append(s.Producers, pr)
 	}
@@ -727,6 +739,35 @@ func (d *decoder) consumers(s *Scenario, n ast.Node, path string) {
 		})
 		s.Consumers = append(s.Consumers, c)
 	}
+}
+
+func (d *decoder) transactions(t *Transactions, n ast.Node, path string) {
+	d.fields(n, secTxn, path, map[string]handler{
+		"records_per_txn": func(v ast.Node, p string) {
+			x, _ := d.integer(v, p, 1, maxRecordsPerTxn)
+			t.RecordsPerTxn = int(x)
+		},
+		"abort_ratio": func(v ast.Node, p string) {
+			t.AbortRatio, _ = d.number(v, p, func(f float64) bool { return f >= 0 && f <= 1 }, "from 0 to 1")
+		},
+		"transactional_id": func(v ast.Node, p string) { t.ID = d.str(v, p) },
+		"timeout":          func(v ast.Node, p string) { t.Timeout, _ = d.duration(v, p, time.Second) },
+	})
+}
+
+func (d *decoder) pipeline(pl *Pipeline, n ast.Node, path string) {
+	d.fields(n, secPipeline, path, map[string]handler{
+		"input":  func(v ast.Node, p string) { pl.Input = d.str(v, p) },
+		"output": func(v ast.Node, p string) { pl.Output = d.str(v, p) },
+		"match": func(v ast.Node, p string) {
+			pl.Match, _ = convert(d, v, p, "header or json:$.path", ParseMatch)
+		},
+		"expect":     func(v ast.Node, p string) { pl.Expect = Guarantee(d.str(v, p)) },
+		"same_key":   func(v ast.Node, p string) { pl.SameKey, _ = d.boolean(v, p) },
+		"same_value": func(v ast.Node, p string) { pl.SameValue, _ = d.boolean(v, p) },
+		"ordered":    func(v ast.Node, p string) { pl.Ordered, _ = d.boolean(v, p) },
+		"drain":      func(v ast.Node, p string) { pl.Drain, _ = d.duration(v, p, 0) },
+	})
 }
 
 func (d *decoder) gates(s *Scenario, n ast.Node, path string) {

@@ -48,6 +48,9 @@ type Scenario struct {
 	// Drain is how long consumers may keep reading after producers stop,
 	// waiting for every acknowledged record to arrive. Default 30s.
 	Drain time.Duration
+	// Pipeline, when not nil, puts a system under test between two
+	// topics (see Pipeline).
+	Pipeline *Pipeline
 	// Gates are pass/fail conditions on the result.
 	Gates []Gate
 	// Report says where and how results are written.
@@ -443,8 +446,34 @@ type Producer struct {
 	// MaxBuffered is the maximum number of records buffered in the client
 	// before sends block. Default DefaultMaxBuffered (franz-go's).
 	MaxBuffered int
-	Pos         Pos
+	// Transactions, when not nil, makes the producer transactional: it
+	// writes its records in transactions and tells the verifiers which
+	// committed and which aborted. It requires acks: all and an
+	// idempotent producer.
+	Transactions *Transactions
+	Pos          Pos
 }
+
+// Transactions configures a transactional producer.
+type Transactions struct {
+	// RecordsPerTxn is how many records each transaction holds (the last
+	// one may hold fewer). Default DefaultRecordsPerTxn.
+	RecordsPerTxn int
+	// AbortRatio is the fraction of transactions aborted on purpose, from
+	// 0 (default) to 1, chosen at random with the scenario's seed.
+	AbortRatio float64
+	// ID is the transactional id prefix; instance i uses "<ID>-<i>".
+	// Default "kbench-<scenario>-<producer>". Two producers with the same
+	// transactional id fence each other: give concurrent runs their own.
+	ID string
+	// Timeout is the transaction timeout the broker enforces (Kafka's
+	// transaction.timeout.ms). Default franz-go's (40s).
+	Timeout time.Duration
+	Pos     Pos
+}
+
+// DefaultRecordsPerTxn is Transactions.RecordsPerTxn's default.
+const DefaultRecordsPerTxn = 100
 
 // RateProfile names a shape of rate over time.
 type RateProfile string
@@ -493,6 +522,65 @@ type Step struct {
 	Rate float64
 	For  time.Duration
 }
+
+// Pipeline describes a system under test between two topics: kbench
+// produces to Input, the pipeline writes what it makes of each record to
+// Output, and kbench's consumers of Output check it against what Input
+// acknowledged.
+type Pipeline struct {
+	// Input is the topic kbench's producers write; Output the topic the
+	// pipeline writes and kbench's consumers read.
+	Input, Output string
+	// Match says how an output record is tied to the input record it came
+	// from. Default MatchHeader.
+	Match Match
+	// Expect is the delivery guarantee the pipeline promises; it decides
+	// which findings fail the run. Default ExactlyOnce.
+	Expect Guarantee
+	// SameKey says the pipeline keeps each record's key: an output record
+	// with another key counts as corrupted. Default false.
+	SameKey bool
+	// SameValue says the pipeline passes values through unchanged: an
+	// output value that differs counts as corrupted. Default false.
+	SameValue bool
+	// Ordered says the pipeline keeps the order of each producer's
+	// records of one key, whatever the output partition, so that
+	// key_reordered findings fail the run. Default false (counted, not
+	// failed).
+	Ordered bool
+	// Drain is how long to wait, after producing stops, for the output to
+	// catch up with every acknowledged input record before the missing
+	// ones count as lost. Default the scenario's drain.
+	Drain time.Duration
+	Pos   Pos
+}
+
+// Match is how a pipeline's output records are tied to input records.
+type Match struct {
+	// Header is true for `match: header`: the pipeline passes kbench's
+	// identity header (recordid.HeaderKey) through.
+	Header bool
+	// JSONPath is set for `match: json:$.a.b`: kbench writes the record's
+	// identity as a string at this path of each JSON value, and finds it
+	// at the same path of the output value. Its segments, without "$".
+	JSONPath []string
+	// Text is the setting as written.
+	Text string
+}
+
+// Guarantee is a delivery guarantee.
+type Guarantee string
+
+// Delivery guarantees.
+const (
+	// ExactlyOnce: every acknowledged input record appears in the output
+	// once; nothing is lost or duplicated.
+	ExactlyOnce Guarantee = "exactly-once"
+	// AtLeastOnce: nothing is lost; duplicates are counted but allowed.
+	AtLeastOnce Guarantee = "at-least-once"
+	// AtMostOnce: nothing is duplicated; losses are counted but allowed.
+	AtMostOnce Guarantee = "at-most-once"
+)
 
 // Isolation is a consumer's isolation level.
 type Isolation string

@@ -107,6 +107,7 @@ func validate(s *Scenario) []*Error {
 
 	c.producers(s, dataNames)
 	c.consumers(s.Consumers)
+	c.pipeline(s)
 	c.needs("producers", "consumers")
 	if len(s.Producers) == 0 && len(s.Consumers) == 0 {
 		c.add("", "add a producer, e.g. { topic: orders, data: order, rate: 1000/s } (see examples/quickstart.yaml)",
@@ -682,6 +683,108 @@ func (c *checker) producers(s *Scenario, dataNames []string) {
 		}
 		if pr.MaxBuffered < 0 {
 			c.add(p+".max_buffered", "", "max_buffered must not be negative")
+		}
+		if t := pr.Transactions; t != nil {
+			c.transactions(pr, t, p+".transactions")
+		}
+	}
+}
+
+func (c *checker) transactions(pr *Producer, t *Transactions, p string) {
+	c.needs()
+	if pr.Acks != AcksAll {
+		c.add(p, "set acks: all", "a transactional producer needs acks: all, not %q", string(pr.Acks))
+	} else if !pr.Idempotent {
+		c.add(p, "remove idempotent: false (transactions are built on the idempotent producer)",
+			"a transactional producer is idempotent")
+	}
+	if pr.MaxInFlight > 0 {
+		c.add(p, "remove max_in_flight", "max_in_flight does not apply to a transactional producer")
+	}
+	if t.RecordsPerTxn < 1 || t.RecordsPerTxn > maxRecordsPerTxn {
+		c.add(p+".records_per_txn", "", "records_per_txn must be from 1 to %d", maxRecordsPerTxn)
+	}
+	if t.AbortRatio < 0 || t.AbortRatio > 1 || t.AbortRatio != t.AbortRatio {
+		c.add(p+".abort_ratio", "e.g. abort_ratio: 0.05 aborts one transaction in twenty", "abort_ratio must be from 0 to 1")
+	}
+	if strings.TrimSpace(t.ID) == "" {
+		c.add(p+".transactional_id", "", "transactional_id must not be empty")
+	}
+	if t.Timeout < 0 {
+		c.add(p+".timeout", "", "timeout must not be negative")
+	}
+}
+
+func (c *checker) pipeline(s *Scenario) {
+	pl := s.Pipeline
+	if pl == nil {
+		return
+	}
+	c.needs()
+	if pl.Input == "" {
+		c.add("pipeline.input", "add `input: <topic>`: the topic kbench's producers write and the pipeline reads",
+			"a pipeline needs an input topic")
+	}
+	if pl.Output == "" {
+		c.add("pipeline.output", "add `output: <topic>`: the topic the pipeline writes and kbench reads",
+			"a pipeline needs an output topic")
+	}
+	if pl.Input != "" && pl.Input == pl.Output {
+		c.add("pipeline.output", "a pipeline reads one topic and writes another", "the pipeline's output is its input (%q)", pl.Input)
+	}
+	known := make([]string, len(Guarantees))
+	for i, g := range Guarantees {
+		known[i] = string(g)
+	}
+	if !slices.Contains(Guarantees, pl.Expect) {
+		c.add("pipeline.expect", choose("expect", string(pl.Expect), known...), "unknown guarantee %q (want %s)",
+			string(pl.Expect), strings.Join(known, ", "))
+	}
+	if pl.Drain < 0 {
+		c.add("pipeline.drain", "", "drain must not be negative")
+	}
+	if pl.Input == "" {
+		return
+	}
+	c.needs("producers")
+	writers := 0
+	for i := range s.Producers {
+		pr := &s.Producers[i]
+		if pr.Topic != pl.Input {
+			continue
+		}
+		writers++
+		if len(pl.Match.JSONPath) == 0 {
+			continue
+		}
+		d := s.DataByName(pr.Data)
+		if d == nil {
+			continue
+		}
+		pp := indexPath("producers", i)
+		if d.Format != FormatJSON {
+			c.add("pipeline.match", "use match: header, or JSON data",
+				"match %s needs JSON values, but producer %q writes %s data %q", pl.Match, pr.Name, d.Format, d.Name)
+			continue
+		}
+		for _, f := range d.Fields {
+			if f.Name == pl.Match.JSONPath[0] {
+				c.add("pipeline.match", fmt.Sprintf("kbench writes the record identity at $.%s; rename the field or choose another path", f.Name),
+					"data set %q (of %s) already has a field %q", d.Name, pp, f.Name)
+			}
+		}
+	}
+	if writers == 0 {
+		c.add("pipeline.input", "add a producer with topic: "+pl.Input, "no producer writes the pipeline's input topic %q", pl.Input)
+	}
+	if pl.SameValue && len(pl.Match.JSONPath) > 0 {
+		c.add("pipeline.same_value", "use match: header to check values, or leave same_value out",
+			"same_value needs match: header: with match %s kbench writes the identity into the value", pl.Match)
+	}
+	for i := range s.Consumers {
+		if s.Consumers[i].Topic == pl.Input && pl.Output != "" {
+			// Allowed: it checks the input side directly.
+			continue
 		}
 	}
 }

@@ -56,6 +56,10 @@ const (
 	// KindLate: delivered more than Config.LateBound after its intended
 	// send time.
 	KindLate
+	// KindKeyReordered: records of one stream with the same key delivered
+	// out of seq order, on any partition (Config.KeyOrder): the order a
+	// key-preserving pipeline must keep across repartitioning.
+	KindKeyReordered
 
 	numKinds
 )
@@ -75,6 +79,7 @@ var kindNames = [numKinds]string{
 	KindAbortedRead:      "aborted_read",
 	KindPartialTxn:       "partial_txn",
 	KindLate:             "late",
+	KindKeyReordered:     "key_reordered",
 }
 
 // Kinds lists every finding kind in report order.
@@ -216,6 +221,7 @@ var kindFields = [numKinds]fieldSet{
 	KindAbortedRead:      fSeq | fPart | fOff | fConsumer,
 	KindPartialTxn:       fSeq,
 	KindLate:             fSeq | fPart | fOff | fConsumer | fTimes,
+	KindKeyReordered:     fSeq | fPart | fOff | fOther | fOtherSeq | fConsumer,
 }
 
 type findingJSON struct {
@@ -426,6 +432,9 @@ func explain(f *Finding) string {
 	case KindPartialTxn:
 		return fmt.Sprintf("The transaction of stream %d %s was partly delivered: %d of its %d records.",
 			f.Stream, seqRange(f.Seq, f.SeqHi), f.Count, f.SeqHi-f.Seq+1)
+	case KindKeyReordered:
+		return fmt.Sprintf("%s%s at %s %s after seq %d of the same stream and key (delivered at offset %d of its partition): the key's records are out of order.",
+			recs, seqs(), at(), verb(n, "comes", "come"), f.OtherSeq, f.OtherOffset)
 	case KindLate:
 		return fmt.Sprintf("%s%s at %s %s delivered late, up to %v after the intended send time.",
 			recs, seqs(), at(), were, time.Duration(f.Lateness))

@@ -16,6 +16,7 @@ const (
 	evTxnInDoubt
 	evConsumed
 	evUnidentified
+	evConsumedKey
 )
 
 type event struct {
@@ -26,6 +27,7 @@ type event struct {
 	part int32
 	sum  uint32
 	kind eventKind
+	key  uint64 // key hash, for evConsumedKey
 }
 
 // Recorder feeds a Verifier from one goroutine among many: it buffers
@@ -87,6 +89,11 @@ func (r *Recorder) Consumed(c ConsumerRef, partition int32, offset int64, id rec
 	r.add(event{kind: evConsumed, id: id, c: c, part: partition, off: offset, sum: valueSum, at: consumedAt})
 }
 
+// ConsumedKey is Verifier.ConsumedKey.
+func (r *Recorder) ConsumedKey(c ConsumerRef, partition int32, offset int64, id recordid.ID, valueSum uint32, keyHash uint64, consumedAt int64) {
+	r.add(event{kind: evConsumedKey, id: id, c: c, part: partition, off: offset, sum: valueSum, at: consumedAt, key: keyHash})
+}
+
 // Unidentified is Verifier.Unidentified.
 func (r *Recorder) Unidentified(c ConsumerRef, partition int32, offset int64) {
 	r.add(event{kind: evUnidentified, c: c, part: partition, off: offset})
@@ -124,5 +131,7 @@ func (v *Verifier) apply(e *event) {
 		v.Consumed(e.c, e.part, e.off, e.id, e.sum, e.at)
 	case evUnidentified:
 		v.Unidentified(e.c, e.part, e.off)
+	case evConsumedKey:
+		v.ConsumedKey(e.c, e.part, e.off, e.id, e.sum, e.key, e.at)
 	}
 }

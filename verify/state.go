@@ -49,6 +49,11 @@ type Counts struct {
 	// Reordered counts records delivered after a higher seq of the same
 	// stream in the same partition.
 	Reordered int64 `json:"reordered"`
+	// KeyReordered counts records delivered after a higher seq of the
+	// same stream and key, on any partition (Config.KeyOrder only);
+	// KeyOrderUnchecked those not checked because the key table was full.
+	KeyReordered      int64 `json:"key_reordered,omitempty"`
+	KeyOrderUnchecked int64 `json:"key_order_unchecked,omitempty"`
 	// PollSkips counts jumps of a consumer session over acknowledged
 	// records (events); PollSkippedRecords the records jumped over.
 	PollSkips          int64 `json:"poll_skips"`
@@ -81,6 +86,8 @@ func (c *Counts) addRunning(o *Counts) {
 	c.Unidentified += o.Unidentified
 	c.Corrupted += o.Corrupted
 	c.Reordered += o.Reordered
+	c.KeyReordered += o.KeyReordered
+	c.KeyOrderUnchecked += o.KeyOrderUnchecked
 	c.PollSkips += o.PollSkips
 	c.PollSkippedRecords += o.PollSkippedRecords
 	c.NonmonotonicPolls += o.NonmonotonicPolls

@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kbench/kbench/recordid"
@@ -19,6 +20,9 @@ const (
 	// DefaultMaxRanges is how many ranges a finding lists when
 	// Config.MaxRanges is 0.
 	DefaultMaxRanges = 100
+	// DefaultMaxKeys is how many stream and key pairs Config.KeyOrder
+	// follows when Config.MaxKeys is 0 (about 40 MiB at most).
+	DefaultMaxKeys = 1 << 20
 )
 
 // Config configures a Verifier.
@@ -46,6 +50,14 @@ type Config struct {
 	// MaxRanges is how many ranges one finding lists (lost, lost_offsets,
 	// unexpected, poll_skip); 0 means DefaultMaxRanges.
 	MaxRanges int
+	// KeyOrder checks, for records fed with ConsumedKey, that each
+	// stream's records of one key are delivered in seq order whatever
+	// the partition (key_reordered): the order a pipeline that
+	// repartitions by key must keep. It keeps one entry per stream and
+	// key, at most MaxKeys (0: DefaultMaxKeys); records of further keys
+	// are counted as key_order_unchecked. Default false.
+	KeyOrder bool
+	MaxKeys  int
 }
 
 func (c Config) maxKept() int {
@@ -89,6 +101,11 @@ type Verifier struct {
 	streams table[stream]
 	parts   table[partition]
 	c       Counts
+	// delivered counts first deliveries so far (Delivered).
+	delivered atomic.Int64
+	// keys holds, per stream and key hash, the highest seq delivered and
+	// its offset (Config.KeyOrder).
+	keys map[keyRef]keyPos
 
 	pending         []pendingRec
 	pendingLimit    int
@@ -326,6 +343,17 @@ func (v *Verifier) Acked(stream uint32, seq uint64, partition int32, offset int6
 	v.part(partition).acked.Add(uint64(offset))
 }
 
+// AckedRange records that the producer instance stream had records lo to
+// hi (inclusive) acknowledged, at offsets unknown to the verifier (as
+// Acked with offset −1). An audit of records already on a topic uses it:
+// it takes every seq below the highest one seen as written.
+func (v *Verifier) AckedRange(stream uint32, lo, hi uint64) {
+	if hi < lo {
+		return
+	}
+	v.stream(stream).acked.AddRange(lo, hi)
+}
+
 // buffer keeps an acknowledged offset of the open transaction until its
 // outcome is known.
 func (s *stream) buffer(part int32, off uint64) {
@@ -431,13 +459,62 @@ func (s *stream) pruneCommitted() {
 // consumedAt (Unix ns). Records of other runs count as foreign. Records
 // without a decodable header go to Unidentified.
 func (v *Verifier) Consumed(c ConsumerRef, partition int32, offset int64, id recordid.ID, valueSum uint32, consumedAt int64) {
+	v.consumed(c, partition, offset, id, valueSum, consumedAt)
+}
+
+type keyRef struct {
+	stream uint32
+	key    uint64
+}
+
+type keyPos struct {
+	seq uint64
+	off int64
+}
+
+// ConsumedKey is Consumed for a record whose key hashes to keyHash (any
+// 64-bit hash of the key bytes, the same for every record): with
+// Config.KeyOrder, a first delivery is also checked against the stream's
+// earlier records of that key (key_reordered).
+func (v *Verifier) ConsumedKey(c ConsumerRef, partition int32, offset int64, id recordid.ID, valueSum uint32, keyHash uint64, consumedAt int64) {
+	if !v.consumed(c, partition, offset, id, valueSum, consumedAt) || !v.cfg.KeyOrder {
+		return
+	}
+	k := keyRef{id.Stream, keyHash}
+	pos, ok := v.keys[k]
+	switch {
+	case !ok:
+		max := v.cfg.MaxKeys
+		if max <= 0 {
+			max = DefaultMaxKeys
+		}
+		if len(v.keys) >= max {
+			v.c.KeyOrderUnchecked++
+			return
+		}
+		if v.keys == nil {
+			v.keys = make(map[keyRef]keyPos)
+		}
+		v.keys[k] = keyPos{id.Seq, offset}
+	case id.Seq < pos.seq:
+		v.c.KeyReordered++
+		v.emit(Finding{Kind: KindKeyReordered, Count: 1, HasSeq: true, Stream: id.Stream, Seq: id.Seq, SeqHi: id.Seq,
+			Partition: partition, Offset: offset, OffsetHi: offset, OtherOffset: pos.off, OtherSeq: pos.seq, Consumer: c})
+	default:
+		v.keys[k] = keyPos{id.Seq, offset}
+	}
+}
+
+// consumed is Consumed; it reports whether the record was a first
+// delivery of a record of this run.
+func (v *Verifier) consumed(c ConsumerRef, partition int32, offset int64, id recordid.ID, valueSum uint32, consumedAt int64) bool {
 	if id.RunID != v.cfg.RunID {
 		v.other(c, partition, offset, KindForeign, id.RunID)
-		return
+		return false
 	}
 	if offset < 0 || partition < 0 {
 		v.c.Invalid++
-		return
+		return false
 	}
 	p := v.part(partition)
 	v.cursor(p, c, offset)
@@ -445,8 +522,11 @@ func (v *Verifier) Consumed(c ConsumerRef, partition int32, offset int64, id rec
 	s := v.stream(id.Stream)
 	v.c.Consumed++
 	q := id.Seq
+	first := false
 	switch {
 	case s.seen.Add(q):
+		first = true
+		v.delivered.Add(1)
 		v.firstSighting(p, s, c, offset, &id, consumedAt)
 	case newOff:
 		v.c.DuplicateWrites++
@@ -470,7 +550,14 @@ func (v *Verifier) Consumed(c ConsumerRef, partition int32, offset int64, id rec
 	}
 	p.remember(offset, s.id, q)
 	v.after(p, offset)
+	return first
 }
+
+// Delivered returns how many distinct records of the run consumers have
+// delivered so far, as far as the events applied up to now tell (a
+// Recorder's events count once it flushes). Safe for concurrent use, also
+// while the Verifier is fed.
+func (v *Verifier) Delivered() int64 { return v.delivered.Load() }
 
 // Unidentified records that session c delivered the record at (partition,
 // offset) without a decodable identity header.

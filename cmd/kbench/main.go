@@ -65,6 +65,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			runCommand(),
 			validateCommand(),
 			generateCommand(),
+			verifyCommand(),
 			compareCommand(),
 			reportCommand(),
 			schemaCommand(),

@@ -26,7 +26,7 @@ func runCommand() *cli.Command {
 		Name:      "run",
 		Usage:     "run a scenario and report latency, throughput and gates",
 		ArgsUsage: "FILE",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "brokers", EnvVars: []string{"KBENCH_BROKERS"},
 				Usage: "comma-separated seed brokers; overrides cluster.brokers (empty: embedded cluster)"},
 			&cli.BoolFlag{Name: "embedded", Usage: "run on the embedded cluster whatever the scenario or KBENCH_BROKERS say"},
@@ -36,7 +36,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "folder for result directories; overrides report.out"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no live progress"},
 			&cli.StringSliceFlag{Name: "baseline", Usage: "result.json (or result directory) of an earlier run, for gates written against a baseline (e2e.p99 <= baseline * 1.10); repeat for several"},
-		},
+		}, metricsFlags()...),
 		Action: runAction,
 	}
 }
@@ -128,6 +128,11 @@ func runAction(c *cli.Context) error {
 	if err := report.CheckWritable(sc.Report.Out); err != nil {
 		return exitWith(exitInvalid, err, "pass --out with a writable folder")
 	}
+	live, err := startMetrics(c, sc, stderr)
+	if err != nil {
+		return err
+	}
+	defer live.close()
 	hlog := &resultDir{out: sc.Report.Out, name: sc.Name}
 	defer hlog.Close()
 	findings := &lazyFile{dir: hlog.dir, name: report.FindingsFile}
@@ -157,14 +162,17 @@ func runAction(c *cli.Context) error {
 	}()
 
 	prog := newProgress(stderr, c.Bool("quiet"))
-	res, err := runner.Run(ctx, sc, runner.Options{
+	opts := runner.Options{
 		Brokers:     brokersOverride(c),
 		Progress:    prog.update,
 		IntervalLog: hlog,
 		Findings:    findings,
 		Logf:        prog.logf,
 		Version:     version(),
-	})
+	}
+	live.options(&opts)
+	res, err := runner.Run(ctx, sc, opts)
+	runEnd := time.Now()
 	prog.done()
 	if err != nil {
 		hint := ""
@@ -197,6 +205,7 @@ func runAction(c *cli.Context) error {
 	}
 	report.LinkLatest(sc.Report.Out, dir)
 	fmt.Fprintf(stdout, "\nresults: %s\n", dir)
+	live.finish(ctx, runEnd, stderr)
 	return outcome(res)
 }
 
