@@ -33,7 +33,6 @@ func txnScenario(t *testing.T, perTxn int, abortRatio float64) *scenarios.Scenar
 // committed records, the read_uncommitted group every acknowledged one, and
 // neither verification may report a failure.
 func TestTransactions(t *testing.T) {
-	t.Parallel()
 	sc := txnScenario(t, 20, 0.3)
 	res, err := Run(context.Background(), sc, Options{})
 	if err != nil {
@@ -43,9 +42,10 @@ func TestTransactions(t *testing.T) {
 	if tx == nil || tx.Committed == 0 || tx.Aborted == 0 || tx.InDoubt != 0 {
 		t.Fatalf("transactions %+v", tx)
 	}
-	// 1000 records/s × 2 s in transactions of 20.
-	if n := tx.Committed + tx.Aborted; n < 80 || n > 120 {
-		t.Errorf("%d transactions, want about 100", n)
+	// Transactions of 20 records; each of the 2 instances ends with one
+	// that may hold fewer.
+	if n, sent := tx.Committed+tx.Aborted, res.Produce.Sent; n < sent/20 || n > sent/20+2 {
+		t.Errorf("%d transactions for %d records sent in transactions of 20", n, sent)
 	}
 	if tx.AbortedRecords == 0 || tx.AbortedRecords >= res.Produce.Acked {
 		t.Errorf("aborted records %d of %d acked", tx.AbortedRecords, res.Produce.Acked)
@@ -78,7 +78,6 @@ func TestTransactions(t *testing.T) {
 // clients read uncommitted records, as a broken broker or client would: the
 // verification must report the aborted records it delivers and fail.
 func TestTransactionsCatchAbortedReads(t *testing.T) {
-	t.Parallel()
 	sc := txnScenario(t, 10, 0.5)
 	sc.Consumers = sc.Consumers[:1]
 	res, err := Run(context.Background(), sc, Options{
