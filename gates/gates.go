@@ -250,6 +250,8 @@ func verifyValue(r *measure.Result, name string) (float64, error) {
 			n += c.PartialTxns
 		case "late":
 			n += c.Late
+		case "key_reordered":
+			n += c.KeyReordered
 		default:
 			return 0, fmt.Errorf("unknown metric %q", "verify."+name)
 		}

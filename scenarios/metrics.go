@@ -78,7 +78,7 @@ func buildMetrics() map[string]Unit {
 // failures is what fails a run under the verification policy, duplicates
 // is duplicate writes plus redeliveries.
 var VerifyMetrics = []string{"failures", "lost", "duplicates", "duplicate_writes", "redeliveries", "unexpected",
-	"corrupted", "reordered", "poll_skips", "nonmonotonic_polls", "aborted_reads", "partial_txns", "late"}
+	"corrupted", "reordered", "poll_skips", "nonmonotonic_polls", "aborted_reads", "partial_txns", "late", "key_reordered"}
 
 // MetricNames returns the catalog's names, sorted.
 func MetricNames() []string {
