@@ -17,6 +17,7 @@ const (
 	SummaryFile     = "summary.txt"
 	MarkdownFile    = "summary.md"
 	JUnitFile       = "junit.xml"
+	HTMLFile        = "report.html"
 	IntervalLogFile = "intervals.hlog"
 )
 
@@ -85,9 +86,12 @@ func CheckWritable(out string) error {
 
 // WriteDir writes r into dir: result.json, the .hgrm percentile files of
 // every latency with samples, and the formats asked for ("text" writes
-// summary.txt, "markdown" summary.md, "junit" junit.xml; see
-// FormatNames). Files are written to a temporary name and renamed, so a
-// reader never sees half a file.
+// summary.txt, "markdown" summary.md, "junit" junit.xml, "html"
+// report.html; see FormatNames). Formats that read the directory (html
+// reads the interval log and findings.jsonl) see its files as they are
+// when WriteDir is called, so the caller closes those first. Files are
+// written to a temporary name and renamed, so a reader never sees half a
+// file.
 func WriteDir(dir string, r *measure.Result, formats []string) error {
 	js, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
@@ -117,7 +121,7 @@ func WriteDir(dir string, r *measure.Result, formats []string) error {
 			return err
 		}
 		var b bytesBuffer
-		if err := f.Write(&b, r); err != nil {
+		if err := f.Render(&b, dir, r); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		if err := writeFile(filepath.Join(dir, f.File), b); err != nil {

@@ -227,8 +227,8 @@ func TestJUnitCounts(t *testing.T) {
 
 func TestFormatRegistry(t *testing.T) {
 	t.Parallel()
-	_, err := LookupFormat("html")
-	if err == nil || !strings.Contains(err.Error(), "json, junit, markdown, text") {
+	_, err := LookupFormat("pdf")
+	if err == nil || !strings.Contains(err.Error(), "html, json, junit, markdown, text") {
 		t.Fatalf("unknown format: %v", err)
 	}
 	r := richFixture(t)
@@ -243,10 +243,10 @@ func TestFormatRegistry(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	if err := WriteDir(dir, r, []string{"text", "json", "markdown", "junit"}); err != nil {
+	if err := WriteDir(dir, r, []string{"text", "json", "markdown", "junit", "html"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{ResultFile, SummaryFile, MarkdownFile, JUnitFile} {
+	for _, f := range []string{ResultFile, SummaryFile, MarkdownFile, JUnitFile, HTMLFile} {
 		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}

@@ -1,8 +1,8 @@
 // Package report renders a run's result for people and tools: the text
 // summary, the live progress line, Markdown for CI job summaries, JUnit XML
-// for CI test views (see FormatNames), and the result directory
-// (result.json, .hgrm percentile files, and the interval log written
-// during the run).
+// for CI test views, a self-contained HTML page with charts (see
+// FormatNames), and the result directory (result.json, .hgrm percentile
+// files, and the interval log written during the run).
 package report
 
 import (

@@ -29,10 +29,10 @@ const (
 var compressions = []string{"none", "gzip", "snappy", "lz4", "zstd"}
 
 // reportFormats are the report formats of this version; plannedFormats
-// are rejected as not supported yet.
+// are rejected as not supported yet (none at present).
 var (
-	reportFormats  = []string{"text", "json", "markdown", "junit"}
-	plannedFormats = []string{"html"}
+	reportFormats  = []string{"text", "json", "markdown", "junit", "html"}
+	plannedFormats []string
 )
 
 // timeFormats are the formats of timestamp and date fields.

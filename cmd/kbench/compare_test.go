@@ -179,9 +179,19 @@ func TestReport(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, `"schema_version": 1`) {
 		t.Fatalf("json: exit %d\n%s", code, out)
 	}
-	code, _, errOut = kbench(t, "report", dir, "--format", "html")
-	if code != exitInvalid || !strings.Contains(errOut, "formats: json, junit, markdown, text") {
-		t.Errorf("html: exit %d\n%s", code, errOut)
+	code, out, errOut = kbench(t, "report", dir, "--format", "html")
+	page, err := os.ReadFile(filepath.Join(dir, report.HTMLFile))
+	if code != exitOK || out != "report: "+filepath.Join(dir, report.HTMLFile)+"\n" || err != nil ||
+		!strings.Contains(string(page), `id="chart-latency-e2e"`) {
+		t.Errorf("html: exit %d %v\n%s\n%s", code, err, out, errOut)
+	}
+	code, out, _ = kbench(t, "report", filepath.Join(dir, report.ResultFile), "--format", "html", "--out", "-")
+	if code != exitOK || !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.Contains(out, `id="chart-latency-e2e"`) {
+		t.Errorf("html to standard output: exit %d\n%.300s", code, out)
+	}
+	code, _, errOut = kbench(t, "report", dir, "--format", "pdf")
+	if code != exitInvalid || !strings.Contains(errOut, "formats: html, json, junit, markdown, text") {
+		t.Errorf("pdf: exit %d\n%s", code, errOut)
 	}
 	code, _, errOut = kbench(t, "report", filepath.Join(dir, "nope"))
 	if code != exitInvalid || !strings.Contains(errOut, "reading a result") {

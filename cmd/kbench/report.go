@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -14,11 +15,11 @@ import (
 func reportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "report",
-		Usage:     "render a run's result as text, JSON, Markdown or JUnit XML",
+		Usage:     "render a run's result as text, JSON, Markdown, JUnit XML or an HTML page with charts",
 		ArgsUsage: "RESULT_DIR|result.json",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: " + strings.Join(report.FormatNames(), ", ")},
-			&cli.StringFlag{Name: "out", Usage: "write to this file instead of standard output"},
+			&cli.StringFlag{Name: "out", Usage: "write to this file instead of standard output (html: instead of report.html in the result directory; - for standard output)"},
 		},
 		Action: reportAction,
 	}
@@ -36,13 +37,29 @@ func reportAction(c *cli.Context) error {
 	if err != nil {
 		return exitWith(exitInvalid, fmt.Errorf("reading a result: %w", err), "")
 	}
+	// The result's directory holds what some formats show besides it
+	// (the interval log, the findings).
+	dir := c.Args().First()
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		dir = filepath.Dir(dir)
+	}
 	var b bytes.Buffer
-	if err := f.Write(&b, res); err != nil {
+	if err := f.Render(&b, dir, res); err != nil {
 		return exitWith(exitRunError, err, "")
 	}
-	if out := c.String("out"); out != "" {
+	// A page goes next to the result unless --out says otherwise ("-":
+	// standard output).
+	out := c.String("out")
+	toDir := out == "" && f.Document
+	if toDir {
+		out = filepath.Join(dir, f.File)
+	}
+	if out != "" && out != "-" {
 		if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
-			return exitWith(exitRunError, fmt.Errorf("writing the report: %w", err), "")
+			return exitWith(exitRunError, fmt.Errorf("writing the report: %w", err), "pass --out with a writable file")
+		}
+		if toDir {
+			fmt.Fprintf(c.App.Writer, "report: %s\n", out)
 		}
 		return nil
 	}
