@@ -153,6 +153,9 @@ func Value(r *measure.Result, metric string) (float64, error) {
 	if name, ok := strings.CutPrefix(metric, "verify."); ok {
 		return verifyValue(r, name)
 	}
+	if name, ok := strings.CutPrefix(metric, "schema."); ok {
+		return schemaValue(r, name)
+	}
 	hist, stat, ok := splitLatency(metric)
 	if !ok {
 		return 0, fmt.Errorf("unknown metric %q", metric)
@@ -213,6 +216,27 @@ func Format(u scenarios.Unit, v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%g", v)
+}
+
+// schemaValue is a count of the run's schema report.
+func schemaValue(r *measure.Result, name string) (float64, error) {
+	s := r.Schemas
+	if s == nil {
+		return 0, fmt.Errorf("schema.%s needs a data set with a schema", name)
+	}
+	switch name {
+	case "incompatible":
+		return float64(s.Incompatible), nil
+	case "decode_errors", "lossy":
+		if len(s.Decoding) == 0 {
+			return 0, fmt.Errorf("schema.%s needs a consumer of a topic written with a schema", name)
+		}
+		if name == "lossy" {
+			return float64(s.Lossy), nil
+		}
+		return float64(s.DecodeErrors), nil
+	}
+	return 0, fmt.Errorf("unknown metric %q", "schema."+name)
 }
 
 // verifyValue sums a verification count over the run's consumer groups.

@@ -74,6 +74,8 @@ func TestEveryCatalogMetricResolves(t *testing.T) {
 	r := sample()
 	full := measure.Latency{Count: 1, P50US: 1}
 	r.Produce.LatencyRaw, r.Consume.E2ERaw = full, full
+	r.Schemas = &measure.SchemaReport{Incompatible: 1, DecodeErrors: 2, Lossy: 3,
+		Decoding: []measure.SchemaDecoding{{Group: "g", Errors: 2, Lossy: 3}}}
 	for _, m := range scenarios.MetricNames() {
 		if _, err := Value(r, m); err != nil {
 			t.Errorf("metric %s: %v", m, err)
@@ -81,6 +83,15 @@ func TestEveryCatalogMetricResolves(t *testing.T) {
 	}
 	if _, err := Value(r, "produce.p42"); err == nil {
 		t.Error("unknown statistic must fail")
+	}
+	for m, want := range map[string]float64{"schema.incompatible": 1, "schema.decode_errors": 2, "schema.lossy": 3} {
+		if v, err := Value(r, m); err != nil || v != want {
+			t.Errorf("%s = %v, %v; want %v", m, v, err, want)
+		}
+	}
+	r.Schemas = nil
+	if _, err := Value(r, "schema.decode_errors"); err == nil || !strings.Contains(err.Error(), "needs a data set with a schema") {
+		t.Errorf("schema gate without schemas: %v", err)
 	}
 }
 

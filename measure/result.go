@@ -70,6 +70,9 @@ type Result struct {
 	// Verification is the record-by-record delivery check of each
 	// consumer group (omitted without consumers).
 	Verification []Verification `json:"verification,omitempty"`
+	// Schemas is the schema side of a run whose data sets have schemas
+	// (omitted otherwise).
+	Schemas *SchemaReport `json:"schemas,omitempty"`
 	// Lag is each consumer group's committed-offset lag over the run.
 	Lag []GroupLag `json:"lag,omitempty"`
 	// Disruptions are windows in which records failed, throughput

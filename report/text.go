@@ -102,6 +102,7 @@ func Text(w io.Writer, r *measure.Result) error {
 			l.Group, l.Topic, l.Max, l.MaxPartition, l.Final)
 	}
 	writeVerification(&b, r)
+	writeSchemas(&b, r)
 
 	if len(r.Gates) > 0 {
 		b.WriteString("\nGATES\n")

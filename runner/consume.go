@@ -84,6 +84,9 @@ type consumerInstance struct {
 	// pipe ties output records to input records when the consumer reads
 	// a pipeline's output; nil otherwise.
 	pipe *recordmatch.Reader
+	// dec decodes values of schema data sets (shared by the group); nil
+	// for other topics.
+	dec *groupDecoder
 }
 
 func newConsumerInstance(r *run, c *scenarios.Consumer, i int, g *groupTracker, from time.Time) (*consumerInstance, error) {
@@ -157,6 +160,9 @@ func (c *consumerInstance) run(ctx context.Context) {
 				}
 				if id.RunID == c.runID {
 					shard.Consumed(id.Intended, id.Sent, now, len(rec.Key)+len(rec.Value))
+					if c.dec != nil {
+						c.dec.decode(rec.Value)
+					}
 				} else {
 					shard.Foreign()
 				}

@@ -118,7 +118,7 @@ func TestPipelineVerification(t *testing.T) {
 			maybe: []string{"key_reordered"}}, // the new key's records are out of order too
 		{name: "rekey json same_key", fault: rekey, stripHeaders: true,
 			pipeline: scenarios.Pipeline{Match: scenarios.Match{JSONPath: []string{"kid"}}, SameKey: true},
-			want: []string{"corrupted"}, failures: true, maybe: []string{"key_reordered"}},
+			want:     []string{"corrupted"}, failures: true, maybe: []string{"key_reordered"}},
 		{name: "headers dropped", stripHeaders: true, want: []string{"unidentified", "lost"}, failures: true},
 		{name: "key order lost", fault: reverse, pipeline: scenarios.Pipeline{Ordered: true},
 			want: []string{"key_reordered"}, failures: true,

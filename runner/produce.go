@@ -15,6 +15,7 @@ import (
 	"github.com/kbench/kbench/pacer"
 	"github.com/kbench/kbench/recordid"
 	"github.com/kbench/kbench/scenarios"
+	"github.com/kbench/kbench/schemadata"
 	"github.com/kbench/kbench/verify"
 )
 
@@ -49,6 +50,11 @@ type producerInstance struct {
 	// for the pipeline (nil when the producer does not feed one).
 	pvrecs []*verify.Recorder
 	pipe   *recordmatch.Writer
+	// schema writes values of a data set with a schema (nil for others).
+	schema  *producerSchema
+	schemas *schemaRun
+	// fatal is why the producer stopped early (a value it could not make).
+	fatal error
 }
 
 // outRecord is a record in flight. Records are pooled: after the promise
@@ -113,6 +119,17 @@ func newProducerInstance(r *run, p *scenarios.Producer, i int, stream uint32) (*
 	if seed == 0 {
 		seed = r.sc.Seed
 	}
+	var ps *producerSchema
+	if data.Schema != nil {
+		var err error
+		ps, err = r.schemas.newProducerSchema(p, data, seed, stream, i == 0)
+		if err != nil {
+			return nil, err
+		}
+		// Keys come from the data set's key settings; values from the
+		// schema generator.
+		data = data.KeysOnly()
+	}
 	gen, err := generators.New(data, seed, uint64(stream))
 	if err != nil {
 		return nil, err
@@ -142,6 +159,8 @@ func newProducerInstance(r *run, p *scenarios.Producer, i int, stream uint32) (*
 		gen:       gen,
 		pace:      pace,
 		unlimited: p.Rate.Profile == scenarios.RateUnlimited,
+		schema:    ps,
+		schemas:   r.schemas,
 	}
 	if p.Transactions != nil {
 		inst.txn = newTxnState(p.Transactions, seed, stream)
@@ -218,6 +237,12 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 
 		o := p.pool.Get().(*outRecord)
 		o.keyBuf, o.valBuf = p.gen.Next(o.keyBuf[:0], o.valBuf[:0])
+		if ps := p.schema; ps != nil {
+			if !p.schemaValue(o, ps, start) {
+				p.pool.Put(o)
+				return
+			}
+		}
 		now := clk.now()
 		if p.unlimited {
 			if now >= deadlineNs {
@@ -266,6 +291,23 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 			}
 		}
 	}
+}
+
+// schemaValue makes o's value from the schema generator, in the wire
+// format, switching schema first when the producer's schema_change is due.
+// It returns false, with p.fatal set, when no value can be made.
+func (p *producerInstance) schemaValue(o *outRecord, ps *producerSchema, start time.Time) bool {
+	if ch := ps.change; ch != nil && time.Since(start) >= ch.at {
+		p.schemas.switchSchema(ps)
+	}
+	o.valBuf = schemadata.AppendHeader(o.valBuf[:0], ps.id, ps.idx)
+	v, err := ps.gen.AppendValue(o.valBuf)
+	if err != nil {
+		p.fatal = fmt.Errorf("generating a value: %w", err)
+		return false
+	}
+	o.valBuf = v
+	return true
 }
 
 // flushAcks publishes the last acknowledgements; call it after the client

@@ -239,6 +239,9 @@ type run struct {
 	// clients counts the clients made per role, for ClientHooks names.
 	clientsMu sync.Mutex
 	clients   map[string]int
+	// schemas is the registry and schema bookkeeping of a run with schema
+	// data sets; nil otherwise.
+	schemas *schemaRun
 }
 
 func clientID(sc *scenarios.Scenario, role string) string {
@@ -509,15 +512,27 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 				sc.Consumers[ci].Group, err)
 		}
 	}
+	schemas, err := startSchemas(sc)
+	if err != nil {
+		return nil, &Error{Err: err, Hint: "check schema_registry (url, username, password)"}
+	}
+	defer schemas.close()
+	r.schemas = schemas
 	for ci := range sc.Consumers {
 		c := &sc.Consumers[ci]
 		g := newGroupTracker(r.partitions[c.Topic], c.Instances)
+		dec, err := schemas.newGroupDecoder(sc, c)
+		if err != nil {
+			closeConsumers()
+			return nil, &Error{Err: err}
+		}
 		for i := range c.Instances {
 			inst, err := newConsumerInstance(r, c, i, g, consumeFrom)
 			if err != nil {
 				closeConsumers()
 				return nil, &Error{Err: fmt.Errorf("consumer %s: %w", c.Name, err)}
 			}
+			inst.dec = dec
 			consumers = append(consumers, inst)
 			groups[ci] = append(groups[ci], inst)
 		}
@@ -703,6 +718,7 @@ func (r *run) execute(ctx context.Context, info measure.Cluster) (*measure.Resul
 		}
 	}
 	res.Verification = verdicts
+	res.Schemas = schemas.report()
 	res.Notes = append(res.Notes, notes...)
 	r.obs.done(verdicts)
 	return res, nil
@@ -787,6 +803,9 @@ func (r *run) flushProducers(producers []*producerInstance, interrupted bool) []
 	}
 	wg.Wait()
 	for _, p := range producers {
+		if p.fatal != nil {
+			notes = append(notes, fmt.Sprintf("producer %s stopped early: %v", p.name, p.fatal))
+		}
 		if p.txn == nil {
 			continue
 		}

@@ -87,8 +87,15 @@ func Parse(file string, src []byte, env func(string) (string, bool)) (*Scenario,
 func (s *Scenario) Validate() error {
 	applyDefaults(s, nil)
 	errs := validate(s)
+	secrets := map[string]string{}
 	if sasl := s.Cluster.SASL; sasl != nil && sasl.Password != "" {
-		scrubSecrets(errs, map[string]string{sasl.Password: passwordMark})
+		secrets[sasl.Password] = passwordMark
+	}
+	if r := s.SchemaRegistry; r != nil && r.Password != "" {
+		secrets[r.Password] = passwordMark
+	}
+	if len(secrets) > 0 {
+		scrubSecrets(errs, secrets)
 	}
 	return ErrorList(errs).asError()
 }

@@ -173,6 +173,9 @@ func applyDefaults(s *Scenario, explicit map[string]bool) {
 				p.Idempotent = p.Acks == AcksAll
 			}
 		}
+		if d := s.DataByName(p.Data); d != nil && d.Schema != nil && p.Subject == "" {
+			p.Subject = p.Topic + "-value"
+		}
 		if t := p.Transactions; t != nil {
 			if t.RecordsPerTxn == 0 {
 				t.RecordsPerTxn = DefaultRecordsPerTxn

@@ -66,6 +66,10 @@ func buildMetrics() map[string]Unit {
 	for _, v := range VerifyMetrics {
 		m["verify."+v] = UnitCount
 	}
+	// Schema counts (data sets with a schema).
+	for _, v := range SchemaMetrics {
+		m["schema."+v] = UnitCount
+	}
 	for _, hist := range []string{"produce", "produce.raw", "e2e", "e2e.raw"} {
 		for _, s := range latencyStats {
 			m[hist+"."+s] = UnitDuration
@@ -79,6 +83,11 @@ func buildMetrics() map[string]Unit {
 // is duplicate writes plus redeliveries.
 var VerifyMetrics = []string{"failures", "lost", "duplicates", "duplicate_writes", "redeliveries", "unexpected",
 	"corrupted", "reordered", "poll_skips", "nonmonotonic_polls", "aborted_reads", "partial_txns", "late", "key_reordered"}
+
+// SchemaMetrics are the schema counts gates may use as schema.<name>:
+// incompatible schema changes, records that failed to decode, records a
+// reader got only in part.
+var SchemaMetrics = []string{"incompatible", "decode_errors", "lossy"}
 
 // MetricNames returns the catalog's names, sorted.
 func MetricNames() []string {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -27,11 +28,11 @@ type section struct {
 
 var (
 	secTop = section{id: "top", what: "the scenario", in: "at the top level", home: "the top level",
-		keys: []string{"name", "seed", "cluster", "topics", "data", "producers", "consumers", "pipeline", "duration", "warmup", "drain",
-			"gates", "report"},
+		keys: []string{"name", "seed", "cluster", "topics", "data", "producers", "consumers", "pipeline", "schema_registry",
+			"duration", "warmup", "drain", "gates", "report"},
 		reserved: map[string]string{
-			"verify":   "every consumer is verified already; choosing checks with verify: is planned for a later version, so remove the key",
-			"schema":   "schemas are planned for a later version; use format: json or bytes for now",
+			"verify": "every consumer is verified already; choosing checks with verify: is planned for a later version, so remove the key",
+			"schema": "a schema belongs to a data set: data: { user: { format: avro, schema: user.avsc } }; the registry goes under schema_registry:",
 		}}
 	secCluster = section{id: "cluster", what: "cluster", in: "in cluster", home: "cluster",
 		keys: []string{"kind", "brokers", "nodes", "runtime", "version", "tls", "sasl", "client_id", "dial_timeout",
@@ -43,7 +44,7 @@ var (
 	secTopic = section{id: "topic", item: true, what: "a topic", in: "in topic", home: "a topic (under topics:)",
 		keys: []string{"name", "partitions", "replication_factor", "configs", "create"}}
 	secData = section{id: "data", what: "a data set", home: "a data set (under data:)",
-		keys: []string{"format", "fields", "size", "key", "seed"}}
+		keys: []string{"format", "fields", "size", "key", "seed", "schema", "message", "hints"}}
 	secField = section{id: "field", what: "a field", home: "a field (under fields:)",
 		keys: fieldOptions}
 	secSize = section{id: "size", what: "size", in: "in size", home: "a data set's size",
@@ -52,7 +53,11 @@ var (
 		keys: []string{"field", "distribution", "cardinality", "zipf_s", "hot_keys", "hot_traffic"}}
 	secProducer = section{id: "producer", item: true, what: "a producer", in: "in producer", home: "a producer (under producers:)",
 		keys: []string{"name", "topic", "data", "instances", "rate", "acks", "compression", "linger", "batch_size",
-			"idempotent", "max_in_flight", "max_buffered", "transactions"}}
+			"idempotent", "max_in_flight", "max_buffered", "transactions", "subject", "schema_change"}}
+	secSchemaChange = section{id: "schema_change", what: "schema_change", in: "in schema_change", home: "a producer's schema_change",
+		keys: []string{"at", "to"}}
+	secRegistry = section{id: "schema_registry", what: "schema_registry", in: "in schema_registry", home: "schema_registry",
+		keys: []string{"url", "username", "password", "compatibility"}}
 	secTxn = section{id: "transactions", what: "transactions", in: "in transactions", home: "a producer's transactions",
 		keys: []string{"records_per_txn", "abort_ratio", "transactional_id", "timeout"}}
 	secPipeline = section{id: "pipeline", what: "pipeline", in: "in pipeline", home: "pipeline",
@@ -62,12 +67,12 @@ var (
 	secStep = section{id: "step", item: true, what: "a step", in: "in step", home: "a step of a steps rate profile",
 		keys: []string{"rate", "for"}}
 	secConsumer = section{id: "consumer", item: true, what: "a consumer", in: "in consumer", home: "a consumer (under consumers:)",
-		keys: []string{"name", "topic", "group", "instances", "isolation", "fetch_max_wait"}}
+		keys: []string{"name", "topic", "group", "instances", "isolation", "fetch_max_wait", "reader_schema"}}
 	secReport = section{id: "report", what: "report", in: "in report", home: "report",
 		keys: []string{"out", "formats", "interval"}}
 
 	allSections = []section{secTop, secCluster, secTLS, secSASL, secTopic, secData, secField, secSize, secKey,
-		secProducer, secTxn, secRate, secStep, secConsumer, secPipeline, secReport}
+		secProducer, secTxn, secSchemaChange, secRate, secStep, secConsumer, secPipeline, secRegistry, secReport}
 )
 
 // fieldOptions are the keys of a field mapping, in the order problems
@@ -148,6 +153,10 @@ func (d *decoder) scenario(s *Scenario, n ast.Node) {
 			s.Pipeline = &Pipeline{Pos: d.pos(v)}
 			d.pipeline(s.Pipeline, v, p)
 		},
+		"schema_registry": func(v ast.Node, p string) {
+			s.SchemaRegistry = &SchemaRegistry{Pos: d.pos(v)}
+			d.registry(s.SchemaRegistry, v, p)
+		},
 	})
 }
 
@@ -215,6 +224,53 @@ func (d *decoder) tls(t *TLS, n ast.Node, path string) {
 		"server_name": func(v ast.Node, p string) { t.ServerName = d.str(v, p) },
 		"insecure_skip_verify": func(v ast.Node, p string) {
 			t.InsecureSkipVerify, _ = d.boolean(v, p)
+		},
+	})
+}
+
+// schemaRef decodes a schema: a file name (relative to the scenario
+// file's folder), read now, or the schema itself when the value spans
+// lines or starts with "{".
+func (d *decoder) schemaRef(n ast.Node, path string) *Schema {
+	s := d.str(n, path)
+	ref := &Schema{Pos: d.pos(n)}
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return ref
+	}
+	if strings.Contains(t, "\n") || strings.HasPrefix(t, "{") {
+		ref.Text = s
+		return ref
+	}
+	ref.File = d.filePath(n, path)
+	b, err := os.ReadFile(ref.File)
+	if err != nil {
+		hint := "paths in a scenario file are relative to its folder; an inline schema starts with { or spans lines"
+		d.errAt(n, path, hint, "cannot read schema file %q: %s", ref.File, fileProblem(err))
+		return ref
+	}
+	ref.Text = string(b)
+	return ref
+}
+
+func (d *decoder) registry(r *SchemaRegistry, n ast.Node, path string) {
+	d.fields(n, secRegistry, path, map[string]handler{
+		"url":           func(v ast.Node, p string) { r.URL = d.str(v, p) },
+		"username":      func(v ast.Node, p string) { r.Username = d.str(v, p) },
+		"compatibility": func(v ast.Node, p string) { r.Compatibility = d.str(v, p) },
+		"password": func(v ast.Node, p string) {
+			d.secret = true
+			r.Password = d.str(v, p)
+			d.secret = false
+			if r.Password == "" {
+				return
+			}
+			d.secrets[r.Password] = passwordMark
+			if _, fromEnv := d.expanded[d.pos(v)]; !fromEnv {
+				d.warn(&Error{Pos: d.pos(v), Path: p,
+					Msg:  "the registry password is written in the scenario file, not taken from an environment variable",
+					Hint: `write password: "${REGISTRY_PASSWORD}" and set REGISTRY_PASSWORD: scenario files end up in repositories`})
+			}
 		},
 	})
 }
@@ -306,11 +362,20 @@ func (d *decoder) data(s *Scenario, n ast.Node, path string) {
 		sec := secData
 		sec.in = fmt.Sprintf("in data set %q", e.key)
 		d.fields(e.val, sec, dp, map[string]handler{
-			"format": func(v ast.Node, p string) { ds.Format = Format(d.str(v, p)) },
-			"fields": func(v ast.Node, p string) { ds.Fields = d.fieldList(v, p) },
-			"size":   func(v ast.Node, p string) { d.sizeDist(&ds.Size, v, p) },
-			"key":    func(v ast.Node, p string) { d.key(&ds.Key, v, p) },
-			"seed":   func(v ast.Node, p string) { ds.Seed = d.seed(v, p) },
+			"format":  func(v ast.Node, p string) { ds.Format = Format(d.str(v, p)) },
+			"fields":  func(v ast.Node, p string) { ds.Fields = d.fieldList(v, p) },
+			"size":    func(v ast.Node, p string) { d.sizeDist(&ds.Size, v, p) },
+			"key":     func(v ast.Node, p string) { d.key(&ds.Key, v, p) },
+			"seed":    func(v ast.Node, p string) { ds.Seed = d.seed(v, p) },
+			"schema":  func(v ast.Node, p string) { ds.Schema = d.schemaRef(v, p) },
+			"message": func(v ast.Node, p string) { ds.Message = d.str(v, p) },
+			"hints": func(v ast.Node, p string) {
+				entries, _ := d.mapping(v, p, "a mapping of field paths to generators, e.g. { email: email, age: int:18..99 }")
+				ds.Hints = make(map[string]string, len(entries))
+				for _, e := range entries {
+					ds.Hints[e.key] = d.str(e.val, joinPath(p, e.key))
+				}
+			},
 		})
 		s.Data = append(s.Data, ds)
 	}
@@ -604,6 +669,15 @@ func (d *decoder) producers(s *Scenario, n ast.Node, path string) {
 				pr.Transactions = &Transactions{Pos: d.pos(v)}
 				d.transactions(pr.Transactions, v, p)
 			},
+			"subject": func(v ast.Node, p string) { pr.Subject = d.str(v, p) },
+			"schema_change": func(v ast.Node, p string) {
+				sc := &SchemaChange{Pos: d.pos(v)}
+				pr.SchemaChange = sc
+				d.fields(v, secSchemaChange, p, map[string]handler{
+					"at": func(v ast.Node, p string) { sc.At, _ = d.duration(v, p, 0) },
+					"to": func(v ast.Node, p string) { sc.To = d.schemaRef(v, p) },
+				})
+			},
 		})
 		s.Producers = append(s.Producers, pr)
 	}
@@ -736,6 +810,7 @@ func (d *decoder) consumers(s *Scenario, n ast.Node, path string) {
 			},
 			"isolation":      func(v ast.Node, p string) { c.Isolation = Isolation(d.str(v, p)) },
 			"fetch_max_wait": func(v ast.Node, p string) { c.FetchMaxWait, _ = d.duration(v, p, time.Millisecond) },
+			"reader_schema":  func(v ast.Node, p string) { c.ReaderSchema = d.schemaRef(v, p) },
 		})
 		s.Consumers = append(s.Consumers, c)
 	}

@@ -48,6 +48,9 @@ type Scenario struct {
 	// Drain is how long consumers may keep reading after producers stop,
 	// waiting for every acknowledged record to arrive. Default 30s.
 	Drain time.Duration
+	// SchemaRegistry configures the registry of schema data sets. Default
+	// nil: an embedded registry when a data set has a schema.
+	SchemaRegistry *SchemaRegistry
 	// Pipeline, when not nil, puts a system under test between two
 	// topics (see Pipeline).
 	Pipeline *Pipeline
@@ -254,7 +257,48 @@ const (
 	FormatJSON Format = "json"
 	// FormatBytes writes random bytes whose length follows Size.
 	FormatBytes Format = "bytes"
+	// FormatAvro writes Avro values of Data.Schema in the Schema
+	// Registry's wire format.
+	FormatAvro Format = "avro"
+	// FormatProtobuf writes Protobuf messages of Data.Schema in the
+	// Schema Registry's wire format.
+	FormatProtobuf Format = "protobuf"
 )
+
+// Schema is a schema values conform to, with where it came from.
+type Schema struct {
+	// Text is the schema itself.
+	Text string
+	// File is the file it was read from ("" when written inline).
+	File string
+	Pos  Pos
+}
+
+// Source names the schema for messages: its file, or "inline schema".
+func (s *Schema) Source() string {
+	if s == nil {
+		return ""
+	}
+	if s.File != "" {
+		return s.File
+	}
+	return "inline schema"
+}
+
+// SchemaRegistry is where producers register schemas and consumers look
+// writer schemas up.
+type SchemaRegistry struct {
+	// URL is a Confluent-compatible Schema Registry. Default "": kbench
+	// starts an embedded registry for the run.
+	URL string
+	// Username and Password are HTTP basic-auth credentials. The password
+	// never appears in messages, logs or results.
+	Username, Password string
+	// Compatibility is the embedded registry's default compatibility level
+	// (a schema.Mode name). Default BACKWARD, the registry's own default.
+	Compatibility string
+	Pos           Pos
+}
 
 // Data is one named entry of `data:`: how record keys and values are made.
 type Data struct {
@@ -264,6 +308,17 @@ type Data struct {
 	Fields []*Field
 	// Size is the value size distribution (bytes only). Default fixed 100B.
 	Size SizeDist
+	// Schema, for avro and protobuf (required) and json (optional: then
+	// values follow this JSON Schema instead of Fields), is the schema
+	// generated values conform to; values go out in the Schema Registry's
+	// wire format.
+	Schema *Schema
+	// Message is the Protobuf message to generate (default: the file's
+	// first message).
+	Message string
+	// Hints choose the generator of schema fields: field path ("user.email")
+	// to a field kind or gofakeit function, e.g. "email" or "int:1..100".
+	Hints map[string]string
 	// Key says how record keys are chosen.
 	Key Key
 	// Seed overrides the scenario seed for this data set; 0 means unset.
@@ -446,12 +501,29 @@ type Producer struct {
 	// MaxBuffered is the maximum number of records buffered in the client
 	// before sends block. Default DefaultMaxBuffered (franz-go's).
 	MaxBuffered int
+	// Subject is the Schema Registry subject the producer registers its
+	// data set's schema under. Default "<topic>-value" (the registry's
+	// TopicNameStrategy). Only for data sets with a schema.
+	Subject string
+	// SchemaChange, when not nil, switches the producer to another schema
+	// during the run.
+	SchemaChange *SchemaChange
 	// Transactions, when not nil, makes the producer transactional: it
 	// writes its records in transactions and tells the verifiers which
 	// committed and which aborted. It requires acks: all and an
 	// idempotent producer.
 	Transactions *Transactions
 	Pos          Pos
+}
+
+// SchemaChange switches a producer to a new version of its schema.
+type SchemaChange struct {
+	// At is when, from the run start.
+	At time.Duration
+	// To is the new schema, registered under the producer's subject at At
+	// (the registry checks it under the subject's compatibility level).
+	To  *Schema
+	Pos Pos
 }
 
 // Transactions configures a transactional producer.
@@ -603,6 +675,10 @@ type Consumer struct {
 	Isolation Isolation
 	// FetchMaxWait is how long a fetch may wait for data. Default 100ms.
 	FetchMaxWait time.Duration
+	// ReaderSchema is the schema the consumer decodes values of schema data
+	// sets with, as a consumer deployed with that schema would. Default:
+	// the producers' data set schema (the first version).
+	ReaderSchema *Schema
 	Pos          Pos
 }
 

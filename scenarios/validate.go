@@ -108,6 +108,7 @@ func validate(s *Scenario) []*Error {
 	c.producers(s, dataNames)
 	c.consumers(s.Consumers)
 	c.pipeline(s)
+	c.schemaUse(s)
 	c.needs("producers", "consumers")
 	if len(s.Producers) == 0 && len(s.Consumers) == 0 {
 		c.add("", "add a producer, e.g. { topic: orders, data: order, rate: 1000/s } (see examples/quickstart.yaml)",
@@ -313,6 +314,19 @@ func (c *checker) topics(ts []Topic) {
 }
 
 func (c *checker) data(d *Data, p string) {
+	if d.Schema != nil || d.Format == FormatAvro || d.Format == FormatProtobuf {
+		c.schemaData(d, p)
+		c.key(d, p+".key")
+		return
+	}
+	if d.Message != "" {
+		c.add(p+".message", "message names the Protobuf message of a schema: use format: protobuf with schema:",
+			"message applies only to format: protobuf")
+	}
+	if d.Hints != nil {
+		c.add(p+".hints", "hints choose generators for a schema's fields; a json data set's fields take fake: instead",
+			"hints apply only to a data set with a schema")
+	}
 	switch d.Format {
 	case FormatJSON:
 		if len(d.Fields) == 0 {
@@ -330,7 +344,7 @@ func (c *checker) data(d *Data, p string) {
 		}
 		c.size(d.Size, p+".size")
 	default:
-		c.add(p+".format", choose("format", string(d.Format), "json", "bytes"), "unknown format %q", string(d.Format))
+		c.add(p+".format", choose("format", string(d.Format), "json", "bytes", "avro", "protobuf"), "unknown format %q (want json, bytes, avro or protobuf)", string(d.Format))
 	}
 	c.key(d, p+".key")
 }

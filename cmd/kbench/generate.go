@@ -9,6 +9,7 @@ import (
 
 	"github.com/kbench/kbench/generators"
 	"github.com/kbench/kbench/scenarios"
+	"github.com/kbench/kbench/schemadata"
 )
 
 func generateCommand() *cli.Command {
@@ -50,12 +51,25 @@ func generateCommand() *cli.Command {
 				if c.IsSet("seed") {
 					seed = c.Uint64("seed")
 				}
-				g, err := generators.New(d, seed, 0)
+				g, err := generators.New(d.KeysOnly(), seed, 0)
 				if err != nil {
 					return exitWith(exitInvalid, fmt.Errorf("data %s: %w", d.Name, err), "")
 				}
+				var sg *schemadata.Generator
+				if d.Schema != nil {
+					if sg, err = schemaGenerator(d, d.Schema, seed); err != nil {
+						return exitWith(exitInvalid, fmt.Errorf("data %s: %w", d.Name, err), "")
+					}
+				}
 				for range c.Int("count") {
 					key, val := g.Next(nil, nil)
+					if sg != nil {
+						// The value without the registry's header: no
+						// registry is involved in a preview.
+						if val, err = sg.AppendValue(nil); err != nil {
+							return exitWith(exitRunError, fmt.Errorf("data %s: %w", d.Name, err), "")
+						}
+					}
 					line := sample{Data: d.Name, Size: len(val)}
 					if key != nil {
 						k := string(key)
