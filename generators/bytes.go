@@ -68,7 +68,7 @@ func (g *Generator) nextSize() int {
 	case scenarios.SizeFixed:
 		return d.fixed
 	case scenarios.SizeUniform:
-		return d.min + int(g.vsrc.uintN(d.uniformSpan))
+		return d.min + int(g.vsrc.UintN(d.uniformSpan))
 	case scenarios.SizeNormal:
 		v = d.mean + d.stddev*g.rnd.NormFloat64()
 	default: // exponential
@@ -86,7 +86,7 @@ func (g *Generator) nextSize() int {
 
 // makePool fills the random byte pool.
 func makePool(seed uint64) []byte {
-	r := source{s: seed}
+	r := source{S: seed}
 	p := make([]byte, poolSize)
 	for i := 0; i < len(p); i += 8 {
 		x := r.Uint64()
@@ -101,7 +101,7 @@ func makePool(seed uint64) []byte {
 // random offset, wrapping around for values longer than the pool.
 func (g *Generator) appendBytes(dst []byte) []byte {
 	n := g.nextSize()
-	off := int(g.vsrc.uintN(poolSize))
+	off := int(g.vsrc.UintN(poolSize))
 	if n <= poolSize-off {
 		return append(dst, g.pool[off:off+n]...)
 	}

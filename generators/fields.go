@@ -496,7 +496,7 @@ func fakeNode(path, name string) (*node, error) {
 	n := &node{kind: kFake, info: info, params: gofakeit.NewMapParams()}
 	// Try it once on a throwaway faker so a function that cannot run
 	// without parameters fails here, not silently on every record.
-	trial := &source{s: 1}
+	trial := &source{S: 1}
 	v, err := callFake(n, gofakeit.NewFaker(trial, false))
 	if err != nil {
 		return nil, fmt.Errorf("field %q: gofakeit function %q fails without parameters: %v", path, name, err)
@@ -576,11 +576,11 @@ func appendNode(dst []byte, n *node, c *emitCtx) []byte {
 		if n.fixSpan == math.MaxUint64 {
 			v = int64(r.Uint64())
 		} else {
-			v = n.fixLo + int64(r.uintN(n.fixSpan+1))
+			v = n.fixLo + int64(r.UintN(n.fixSpan+1))
 		}
 		return appendFixed(dst, v, n.fixDec)
 	case kFloat:
-		v := n.fMin + r.float64()*n.fSpan
+		v := n.fMin + r.Float64()*n.fSpan
 		if v > n.fMax {
 			v = n.fMax
 		}
@@ -591,7 +591,7 @@ func appendNode(dst []byte, n *node, c *emitCtx) []byte {
 		}
 		return append(dst, "true"...)
 	case kEnum:
-		i := r.uintN(uint64(len(n.enumVals)))
+		i := r.UintN(uint64(len(n.enumVals)))
 		if n.enumProb != nil && r.Uint64() >= n.enumProb[i] {
 			i = uint64(n.enumAlt[i])
 		}
@@ -599,7 +599,7 @@ func appendNode(dst []byte, n *node, c *emitCtx) []byte {
 	case kTimestamp:
 		return appendTime(dst, c.now, n.timeFmt)
 	case kDate:
-		ns := c.dateLo + int64(r.uintN(c.dateLen))
+		ns := c.dateLo + int64(r.UintN(c.dateLen))
 		return appendTime(dst, time.Unix(0, ns), n.timeFmt)
 	case kSequence:
 		if c.keyMode {
@@ -620,7 +620,7 @@ func appendNode(dst []byte, n *node, c *emitCtx) []byte {
 	case kArray:
 		count := n.minItems
 		if n.spanItem > 0 {
-			count += r.intn(n.spanItem + 1)
+			count += r.IntN(n.spanItem + 1)
 		}
 		dst = append(dst, '[')
 		for i := range count {

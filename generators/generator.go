@@ -81,8 +81,8 @@ func New(d *scenarios.Data, seed, stream uint64) (*Generator, error) {
 			g.format = scenarios.FormatBytes
 		}
 	}
-	g.vsrc.s = seedOf(seed, saltValues, stream)
-	g.ksrc.s = seedOf(seed, saltKeys, stream)
+	g.vsrc.S = seedOf(seed, saltValues, stream)
+	g.ksrc.S = seedOf(seed, saltKeys, stream)
 
 	var comp compiler
 	switch g.format {

@@ -70,11 +70,11 @@ func (g *Generator) nextKeyIndex() int64 {
 		return i
 	case scenarios.KeyHotSet:
 		if g.hotAll || g.ksrc.Uint64() < g.hotCut {
-			return int64(g.ksrc.uintN(uint64(g.hotN)))
+			return int64(g.ksrc.UintN(uint64(g.hotN)))
 		}
-		return g.hotN + int64(g.ksrc.uintN(uint64(g.card-g.hotN)))
+		return g.hotN + int64(g.ksrc.UintN(uint64(g.card-g.hotN)))
 	default:
-		return int64(g.ksrc.uintN(uint64(g.card)))
+		return int64(g.ksrc.UintN(uint64(g.card)))
 	}
 }
 
@@ -103,7 +103,7 @@ func (g *Generator) keyEntry(i int64) (key, jsonVal []byte) {
 
 // keyJSONOf makes key number i's key-field value into g.keyBuf.
 func (g *Generator) keyJSONOf(i int64) []byte {
-	g.kvsrc.s = seedOf(g.seed, saltKeyVal, uint64(i))
+	g.kvsrc.S = seedOf(g.seed, saltKeyVal, uint64(i))
 	g.kc.keyIndex = i
 	g.keyBuf = appendNode(g.keyBuf[:0], g.keyNode, &g.kc)
 	return g.keyBuf

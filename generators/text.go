@@ -142,13 +142,13 @@ func capitalize(s string) string {
 }
 
 // pick returns a uniformly chosen entry of l.
-func pick(r *source, l []string) string { return l[r.uintN(uint64(len(l)))] }
+func pick(r *source, l []string) string { return l[r.UintN(uint64(len(l)))] }
 
 // appendDigits appends a number of exactly n decimal digits (1 <= n <= 18)
 // whose first digit is not zero.
 func appendDigits(dst []byte, r *source, n int) []byte {
 	lo := pow10[n-1]
-	return strconv.AppendUint(dst, lo+r.uintN(pow10[n]-lo), 10)
+	return strconv.AppendUint(dst, lo+r.UintN(pow10[n]-lo), 10)
 }
 
 var pow10 = func() (p [20]uint64) {
@@ -171,7 +171,7 @@ func appendName(dst []byte, r *source, t *textTables) []byte {
 
 func appendEmail(dst []byte, r *source, t *textTables) []byte {
 	first, last := pick(r, t.firstLower), pick(r, t.lastLower)
-	style := r.uintN(100)
+	style := r.UintN(100)
 	switch {
 	case style < 35:
 		dst = append(dst, first...)
@@ -189,7 +189,7 @@ func appendEmail(dst []byte, r *source, t *textTables) []byte {
 		dst = append(dst, last...)
 	default:
 		dst = append(dst, first...)
-		dst = strconv.AppendUint(dst, r.uintN(100), 10)
+		dst = strconv.AppendUint(dst, r.UintN(100), 10)
 	}
 	dst = append(dst, '@')
 	dst = append(dst, pick(r, t.lastLower)...)
@@ -198,13 +198,13 @@ func appendEmail(dst []byte, r *source, t *textTables) []byte {
 }
 
 func appendUsername(dst []byte, r *source, t *textTables) []byte {
-	switch r.uintN(8) {
+	switch r.UintN(8) {
 	case 0:
 		dst = append(dst, pick(r, t.first)...)
-		dst = strconv.AppendUint(dst, r.uintN(10000), 10)
+		dst = strconv.AppendUint(dst, r.UintN(10000), 10)
 	case 1:
 		dst = append(dst, pick(r, t.last)...)
-		dst = strconv.AppendUint(dst, r.uintN(10000), 10)
+		dst = strconv.AppendUint(dst, r.UintN(10000), 10)
 	case 2:
 		dst = append(dst, pick(r, t.firstLower)...)
 		dst = append(dst, '.')
@@ -216,7 +216,7 @@ func appendUsername(dst []byte, r *source, t *textTables) []byte {
 	case 4:
 		dst = append(dst, pick(r, t.adjectives)...)
 		dst = append(dst, pick(r, t.animals)...)
-		dst = strconv.AppendUint(dst, r.uintN(100), 10)
+		dst = strconv.AppendUint(dst, r.UintN(100), 10)
 	case 5:
 		dst = append(dst, pick(r, t.firstLower)...)
 		dst = append(dst, pick(r, t.lastLower)...)
@@ -232,7 +232,7 @@ func appendUsername(dst []byte, r *source, t *textTables) []byte {
 }
 
 func appendStreet(dst []byte, r *source, t *textTables) []byte {
-	dst = appendDigits(dst, r, 3+r.intn(3))
+	dst = appendDigits(dst, r, 3+r.IntN(3))
 	dst = append(dst, ' ')
 	if r.Uint64()&1 == 0 {
 		dst = append(dst, pick(r, t.streetPrefix)...)
@@ -279,7 +279,7 @@ func appendURL(dst []byte, r *source, t *textTables) []byte {
 	dst = append(dst, pick(r, t.bsSlug)...)
 	dst = append(dst, '.')
 	dst = append(dst, pick(r, t.domainSuffix)...)
-	for n := 1 + r.intn(4); n > 0; n-- {
+	for n := 1 + r.IntN(4); n > 0; n-- {
 		dst = append(dst, '/')
 		dst = append(dst, pick(r, t.bsSlug)...)
 	}
@@ -299,13 +299,13 @@ var desktopPlatforms = []string{
 // appendUserAgent writes a browser user agent: Chrome, Edge, Firefox,
 // Safari (desktop and iPhone) or Chrome on Android, with plausible versions.
 func appendUserAgent(dst []byte, r *source) []byte {
-	switch r.uintN(6) {
+	switch r.UintN(6) {
 	case 0, 1: // Chrome, Edge
 		edge := r.Uint64()&3 == 0
 		dst = append(dst, "Mozilla/5.0 ("...)
 		dst = append(dst, pick(r, desktopPlatforms)...)
 		dst = append(dst, ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/"...)
-		major := 100 + r.intn(32)
+		major := 100 + r.IntN(32)
 		dst = strconv.AppendInt(dst, int64(major), 10)
 		dst = append(dst, ".0."...)
 		dst = appendRange(dst, r, 4000, 6999)
@@ -321,7 +321,7 @@ func appendUserAgent(dst []byte, r *source) []byte {
 			dst = appendRange(dst, r, 0, 99)
 		}
 	case 2: // Firefox
-		v := int64(100 + r.intn(33))
+		v := int64(100 + r.IntN(33))
 		dst = append(dst, "Mozilla/5.0 ("...)
 		dst = append(dst, pick(r, desktopPlatforms)...)
 		dst = append(dst, "; rv:"...)
@@ -336,7 +336,7 @@ func appendUserAgent(dst []byte, r *source) []byte {
 		dst = appendRange(dst, r, 0, 6)
 		dst = append(dst, " Safari/605.1.15"...)
 	case 4: // iPhone
-		major, minor := int64(14+r.intn(4)), int64(r.intn(7))
+		major, minor := int64(14+r.IntN(4)), int64(r.IntN(7))
 		dst = append(dst, "Mozilla/5.0 (iPhone; CPU iPhone OS "...)
 		dst = strconv.AppendInt(dst, major, 10)
 		dst = append(dst, '_')
@@ -358,7 +358,7 @@ func appendUserAgent(dst []byte, r *source) []byte {
 
 // appendRange appends a uniform integer in [lo, hi].
 func appendRange(dst []byte, r *source, lo, hi int) []byte {
-	return strconv.AppendInt(dst, int64(lo+r.intn(hi-lo+1)), 10)
+	return strconv.AppendInt(dst, int64(lo+r.IntN(hi-lo+1)), 10)
 }
 
 // appendSentence writes n words, the first capitalised, ending with '.'.

@@ -407,11 +407,11 @@ func (g *avroGen) value(dst []byte, n *avroNode, c *genCtx) []byte {
 	case aBoolean:
 		return append(dst, byte(r.Uint64()&1))
 	case aInt, aLong:
-		return appendLong(dst, r.between(0, 1000))
+		return appendLong(dst, r.Between(0, 1000))
 	case aFloat:
-		return appendFloat32LE(dst, float32(roundTo(r.float64()*1000, 2)))
+		return appendFloat32LE(dst, float32(roundTo(r.Float64()*1000, 2)))
 	case aDouble:
-		return appendFloat64LE(dst, roundTo(r.float64()*1000, 2))
+		return appendFloat64LE(dst, roundTo(r.Float64()*1000, 2))
 	case aBytes:
 		k := c.count(4, 16)
 		dst = appendLong(dst, int64(k))
@@ -426,26 +426,26 @@ func (g *avroGen) value(dst []byte, n *avroNode, c *genCtx) []byte {
 	case aDate:
 		return appendLong(dst, randomMillis(r)/dayMillis)
 	case aTimeMillis:
-		return appendLong(dst, r.between(0, dayMillis-1))
+		return appendLong(dst, r.Between(0, dayMillis-1))
 	case aTimeMicros:
-		return appendLong(dst, r.between(0, dayMillis*1000-1))
+		return appendLong(dst, r.Between(0, dayMillis*1000-1))
 	case aTimestampMillis:
 		return appendLong(dst, randomMillis(r))
 	case aTimestampMicros:
-		return appendLong(dst, randomMillis(r)*1000+r.between(0, 999))
+		return appendLong(dst, randomMillis(r)*1000+r.Between(0, 999))
 	case aEnum:
-		return appendLong(dst, int64(r.intn(n.count)))
+		return appendLong(dst, int64(r.IntN(n.count)))
 	case aFixed:
 		return appendRandomBytes(dst, r, n.count)
 	case aDuration:
-		dst = appendUint32LE(dst, uint32(r.intn(12)))
-		dst = appendUint32LE(dst, uint32(r.intn(31)))
-		return appendUint32LE(dst, uint32(r.intn(dayMillis)))
+		dst = appendUint32LE(dst, uint32(r.IntN(12)))
+		dst = appendUint32LE(dst, uint32(r.IntN(31)))
+		return appendUint32LE(dst, uint32(r.IntN(dayMillis)))
 	case aDecimalBytes:
-		v := r.between(-n.decLim, n.decLim)
+		v := r.Between(-n.decLim, n.decLim)
 		return appendTwosComplement(dst, v, 0, true)
 	case aDecimalFixed:
-		v := r.between(-n.decLim, n.decLim)
+		v := r.Between(-n.decLim, n.decLim)
 		return appendTwosComplement(dst, v, n.count, false)
 	case aRecord:
 		if n.recursive {
@@ -504,12 +504,12 @@ func (g *avroGen) pickBranch(n *avroNode, c *genCtx) int {
 	}
 	k := len(n.branches)
 	if n.nullAt < 0 {
-		return c.r.intn(k)
+		return c.r.IntN(k)
 	}
 	if k == 1 || c.null() {
 		return n.nullAt
 	}
-	i := c.r.intn(k - 1)
+	i := c.r.IntN(k - 1)
 	if i >= n.nullAt {
 		i++
 	}

@@ -152,7 +152,7 @@ func NewGenerator(format schema.Format, schemaText string, opts Options) (g *Gen
 }
 
 func (c *genCtx) init(opts Options) error {
-	c.r.s = seedOf(opts.Seed, opts.Stream)
+	c.r.S = seedOf(opts.Seed, opts.Stream)
 	c.f = gofakeit.NewFaker(&c.r, false)
 	switch ratio := opts.NullRatio; {
 	case math.IsNaN(ratio) || ratio > 1:
@@ -180,10 +180,10 @@ func (c *genCtx) init(opts Options) error {
 }
 
 // null reports whether an optional value should be left out this time.
-func (c *genCtx) null() bool { return c.r.hit(c.nullCut) }
+func (c *genCtx) null() bool { return c.r.Hit(c.nullCut) }
 
 // count returns a length in [lo, hi].
-func (c *genCtx) count(lo, hi int) int { return int(c.r.between(int64(lo), int64(hi))) }
+func (c *genCtx) count(lo, hi int) int { return int(c.r.Between(int64(lo), int64(hi))) }
 
 // Format returns the schema format the generator encodes.
 func (g *Generator) Format() schema.Format { return g.format }

@@ -198,7 +198,7 @@ func parseHint(spec string) (*hint, error) {
 // what it returns; a function that needs parameters fails here rather than
 // on every record.
 func (h *hint) trialType() (valueType, error) {
-	v, err := callFake(h, gofakeit.NewFaker(&source{s: 1}, false))
+	v, err := callFake(h, gofakeit.NewFaker(&source{S: 1}, false))
 	if err != nil {
 		return 0, fmt.Errorf("hint %q: gofakeit function fails without parameters: %v", h.spec, err)
 	}
@@ -314,7 +314,7 @@ func (h *hint) text(dst []byte, c *genCtx) []byte {
 	case hWord:
 		return appendWord(dst, r)
 	case hSentence:
-		return appendWords(dst, r, int(r.between(h.ilo, h.ihi)))
+		return appendWords(dst, r, int(r.Between(h.ilo, h.ihi)))
 	case hDate:
 		return appendDate(dst, randomMillis(r))
 	case hTimestamp:
@@ -378,7 +378,7 @@ func (h *hint) intVal(c *genCtx, lo, hi int64) int64 {
 		}
 		return min(max(v, lo), hi)
 	}
-	return c.r.between(h.ilo, h.ihi)
+	return c.r.Between(h.ilo, h.ihi)
 }
 
 // floatVal returns the hint's next number.
@@ -402,7 +402,7 @@ func (h *hint) floatVal(c *genCtx) float64 {
 		}
 		return 0
 	}
-	v := h.flo + c.r.float64()*(h.fhi-h.flo)
+	v := h.flo + c.r.Float64()*(h.fhi-h.flo)
 	if h.decimals >= 0 {
 		p := math.Pow10(h.decimals)
 		v = math.Round(v*p) / p

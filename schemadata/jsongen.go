@@ -187,7 +187,7 @@ const trialValues = 16
 // validation with retries then keeps every value valid.
 func (g *jsonGen) trial(root *jsonschema.Schema, gc *genCtx) bool {
 	tc := &genCtx{nullCut: gc.nullCut, maxItems: gc.maxItems, maxRec: gc.maxRec}
-	tc.r.s = seedOf(0x7472, 0x69616c)
+	tc.r.S = seedOf(0x7472, 0x69616c)
 	tc.f = gofakeit.NewFaker(&tc.r, false)
 	var buf []byte
 	for range trialValues {
@@ -1092,7 +1092,7 @@ func (g *jsonGen) nodeValue(dst []byte, n *jsonNode, c *genCtx) []byte {
 	r := &c.r
 	switch {
 	case n.consts != nil:
-		return append(dst, n.consts[r.intn(len(n.consts))]...)
+		return append(dst, n.consts[r.IntN(len(n.consts))]...)
 	case len(n.branches) > 0:
 		return g.value(dst, g.pickMin(n.branches, c), c)
 	case n.hint != nil:
@@ -1113,7 +1113,7 @@ func (g *jsonGen) nodeValue(dst []byte, n *jsonNode, c *genCtx) []byte {
 				}
 			}
 		} else {
-			t = n.types[r.intn(len(n.types))]
+			t = n.types[r.IntN(len(n.types))]
 		}
 	}
 	switch t {
@@ -1137,7 +1137,7 @@ func (g *jsonGen) nodeValue(dst []byte, n *jsonNode, c *genCtx) []byte {
 // with the smallest values.
 func (g *jsonGen) pickMin(bs []*jsonNode, c *genCtx) *jsonNode {
 	if !g.shrinking(c) {
-		return bs[c.r.intn(len(bs))]
+		return bs[c.r.IntN(len(bs))]
 	}
 	best := bs[0]
 	for _, b := range bs[1:] {
@@ -1207,7 +1207,7 @@ func (n *jsonNode) checkHinted(v []byte) error {
 }
 
 func (m *jsonNum) append(dst []byte, r *source) []byte {
-	v := r.between(m.kLo, m.kHi) * m.mult
+	v := r.Between(m.kLo, m.kHi) * m.mult
 	if m.dec == 0 {
 		return strconv.AppendInt(dst, v, 10)
 	}
@@ -1297,7 +1297,7 @@ func appendFormat(dst []byte, format string, r *source) []byte {
 		dst = append(dst, '/')
 		return appendWord(dst, r)
 	case "relative-json-pointer":
-		dst = strconv.AppendUint(dst, r.uintN(4), 10)
+		dst = strconv.AppendUint(dst, r.UintN(4), 10)
 		dst = append(dst, '/')
 		return appendWord(dst, r)
 	case "regex":
@@ -1305,11 +1305,11 @@ func appendFormat(dst []byte, format string, r *source) []byte {
 		dst = appendWord(dst, r)
 		return append(dst, "[0-9]*$"...)
 	case "semver":
-		dst = strconv.AppendUint(dst, r.uintN(10), 10)
+		dst = strconv.AppendUint(dst, r.UintN(10), 10)
 		dst = append(dst, '.')
-		dst = strconv.AppendUint(dst, r.uintN(20), 10)
+		dst = strconv.AppendUint(dst, r.UintN(20), 10)
 		dst = append(dst, '.')
-		return strconv.AppendUint(dst, r.uintN(50), 10)
+		return strconv.AppendUint(dst, r.UintN(50), 10)
 	}
 	return appendWord(dst, r)
 }

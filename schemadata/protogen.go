@@ -287,9 +287,9 @@ func (g *protoGen) shrinking(c *genCtx) bool { return g.level > c.maxRec }
 func (g *protoGen) message(dst []byte, m *protoMsg, c *genCtx) []byte {
 	switch m.wkt {
 	case wktTimestamp:
-		return appendSecondsNanos(dst, randomMillis(&c.r)/1000, int64(c.r.intn(1e9)))
+		return appendSecondsNanos(dst, randomMillis(&c.r)/1000, int64(c.r.IntN(1e9)))
 	case wktDuration:
-		return appendSecondsNanos(dst, c.r.between(0, 30*daySeconds), int64(c.r.intn(1e9)))
+		return appendSecondsNanos(dst, c.r.Between(0, 30*daySeconds), int64(c.r.IntN(1e9)))
 	case wktAny:
 		dst = protowire.AppendTag(dst, 1, protowire.BytesType)
 		const url = "type.googleapis.com/" + wktTimestamp
@@ -297,7 +297,7 @@ func (g *protoGen) message(dst []byte, m *protoMsg, c *genCtx) []byte {
 		dst = protowire.AppendTag(dst, 2, protowire.BytesType)
 		var mark int
 		dst, mark = beginLen(dst)
-		dst = appendSecondsNanos(dst, randomMillis(&c.r)/1000, int64(c.r.intn(1e9)))
+		dst = appendSecondsNanos(dst, randomMillis(&c.r)/1000, int64(c.r.IntN(1e9)))
 		return endLen(dst, mark, contentLen(dst, mark))
 	}
 	if m.recursive {
@@ -308,7 +308,7 @@ func (g *protoGen) message(dst []byte, m *protoMsg, c *genCtx) []byte {
 			if g.shrinking(c) || c.null() {
 				continue
 			}
-			member := f.oneof.members[c.r.intn(len(f.oneof.members))]
+			member := f.oneof.members[c.r.IntN(len(f.oneof.members))]
 			dst = g.one(dst, member, c, true)
 			continue
 		}
@@ -344,7 +344,7 @@ func (g *protoGen) field(dst []byte, f *protoField, c *genCtx) []byte {
 		if f.key.kind == protoreflect.BoolKind {
 			n = min(n, 2) // keys must differ
 		}
-		base := c.r.between(0, 1000)
+		base := c.r.Between(0, 1000)
 		for i := range n {
 			dst = append(dst, f.tag...)
 			var mark int
@@ -498,13 +498,13 @@ func (g *protoGen) scalar(dst []byte, f *protoField, c *genCtx) []byte {
 	case protoreflect.BoolKind:
 		return protowire.AppendVarint(dst, r.Uint64()&1)
 	case protoreflect.FloatKind:
-		return appendFloat32LE(dst, float32(roundTo(r.float64()*1000, 2)))
+		return appendFloat32LE(dst, float32(roundTo(r.Float64()*1000, 2)))
 	case protoreflect.DoubleKind:
-		return appendFloat64LE(dst, roundTo(r.float64()*1000, 2))
+		return appendFloat64LE(dst, roundTo(r.Float64()*1000, 2))
 	case protoreflect.EnumKind:
-		return protowire.AppendVarint(dst, uint64(int64(f.enumVals[r.intn(len(f.enumVals))])))
+		return protowire.AppendVarint(dst, uint64(int64(f.enumVals[r.IntN(len(f.enumVals))])))
 	}
-	return g.scalarValue(dst, f.kind, r.between(0, 1000))
+	return g.scalarValue(dst, f.kind, r.Between(0, 1000))
 }
 
 // scalarValue appends an integer as the kind encodes it.

@@ -70,7 +70,7 @@ func appendRegex(dst []byte, re *syntax.Regexp, r *source) []byte {
 	case syntax.OpCharClass:
 		dst = utf8.AppendRune(dst, pickClassRune(re.Rune, r))
 	case syntax.OpAnyCharNotNL, syntax.OpAnyChar:
-		dst = append(dst, byte('a'+r.intn(26)))
+		dst = append(dst, byte('a'+r.IntN(26)))
 	case syntax.OpCapture:
 		dst = appendRegex(dst, re.Sub[0], r)
 	case syntax.OpConcat:
@@ -78,7 +78,7 @@ func appendRegex(dst []byte, re *syntax.Regexp, r *source) []byte {
 			dst = appendRegex(dst, s, r)
 		}
 	case syntax.OpAlternate:
-		dst = appendRegex(dst, re.Sub[r.intn(len(re.Sub))], r)
+		dst = appendRegex(dst, re.Sub[r.IntN(len(re.Sub))], r)
 	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
 		lo, hi := 0, maxRegexRepeat
 		switch re.Op {
@@ -92,7 +92,7 @@ func appendRegex(dst []byte, re *syntax.Regexp, r *source) []byte {
 				hi = lo + maxRegexRepeat
 			}
 		}
-		for range lo + r.intn(hi-lo+1) {
+		for range lo + r.IntN(hi-lo+1) {
 			dst = appendRegex(dst, re.Sub[0], r)
 		}
 	}
@@ -113,7 +113,7 @@ func pickClassRune(ranges []rune, r *source) rune {
 		}
 	}
 	if ascii > 0 {
-		k := r.uintN(ascii)
+		k := r.UintN(ascii)
 		for i := 0; i+1 < len(ranges); i += 2 {
 			l, h := max(ranges[i], 0x20), min(ranges[i+1], 0x7e)
 			if l > h {
@@ -127,7 +127,7 @@ func pickClassRune(ranges []rune, r *source) rune {
 		}
 	}
 	for range 16 {
-		k := r.uintN(all)
+		k := r.UintN(all)
 		for i := 0; i+1 < len(ranges); i += 2 {
 			if n := uint64(ranges[i+1]-ranges[i]) + 1; k < n {
 				if c := ranges[i] + rune(k); utf8.ValidRune(c) {

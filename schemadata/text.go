@@ -7,8 +7,11 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/brianvoe/gofakeit/v7/data"
+
+	"github.com/kbench/kbench/internal/jsonstr"
 )
 
 // The time range of generated dates and timestamps: fixed, so that the same
@@ -64,7 +67,7 @@ func isPlainWord(s string) bool {
 // appendWord appends one random word.
 func appendWord(dst []byte, r *source) []byte {
 	w := words()
-	return append(dst, w[r.uintN(uint64(len(w)))]...)
+	return append(dst, w[r.UintN(uint64(len(w)))]...)
 }
 
 // appendWords appends n words separated by spaces.
@@ -102,7 +105,7 @@ func appendUUID(dst []byte, r *source) []byte {
 // randomMillis returns a random instant in [timeLo, timeHi), in Unix
 // milliseconds.
 func randomMillis(r *source) int64 {
-	return r.between(timeLo.UnixMilli(), timeHi.UnixMilli()-1)
+	return r.Between(timeLo.UnixMilli(), timeHi.UnixMilli()-1)
 }
 
 // appendDateTime appends an RFC 3339 timestamp (UTC, milliseconds).
@@ -176,55 +179,18 @@ func appendIPv6(dst []byte, r *source) []byte {
 // appendISODuration appends an ISO 8601 duration such as "P3DT4H5M".
 func appendISODuration(dst []byte, r *source) []byte {
 	dst = append(dst, 'P')
-	dst = strconv.AppendUint(dst, r.uintN(30), 10)
+	dst = strconv.AppendUint(dst, r.UintN(30), 10)
 	dst = append(dst, "DT"...)
-	dst = strconv.AppendUint(dst, r.uintN(24), 10)
+	dst = strconv.AppendUint(dst, r.UintN(24), 10)
 	dst = append(dst, 'H')
-	dst = strconv.AppendUint(dst, r.uintN(60), 10)
+	dst = strconv.AppendUint(dst, r.UintN(60), 10)
 	return append(dst, 'M')
 }
 
 // appendJSONString appends s as a quoted JSON string. Invalid UTF-8 becomes
-// U+FFFD, as encoding/json does.
+// U+FFFD, as encoding/json does. s is only read during the call.
 func appendJSONString(dst []byte, s []byte) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, "\ufffd"...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return jsonstr.Append(dst, unsafe.String(unsafe.SliceData(s), len(s)))
 }
 
 // toValidUTF8 replaces invalid UTF-8 in b (in place when it is valid
