@@ -90,7 +90,7 @@ func lookupMetric(name string) (metric, error) {
 	case "produce.error_rate":
 		m.kind = kindRatio
 	default:
-		if strings.HasPrefix(name, "verify.") && unit == scenarios.UnitCount {
+		if (strings.HasPrefix(name, "verify.") || strings.HasPrefix(name, "schema.")) && unit == scenarios.UnitCount {
 			m.kind = kindCount
 			return m, nil
 		}
@@ -174,7 +174,10 @@ func (m metric) value(r *measure.Result) (float64, error) {
 		return r.Consume.Throughput, nil
 	}
 	if name, ok := strings.CutPrefix(m.name, "verify."); ok {
-		return verifyValue(r, name)
+		return r.VerificationCount(name)
+	}
+	if name, ok := strings.CutPrefix(m.name, "schema."); ok {
+		return r.SchemaCount(name)
 	}
 	l := latency(r, m.hist)
 	if l.Count == 0 {
@@ -188,44 +191,3 @@ func (m metric) value(r *measure.Result) (float64, error) {
 	return v, nil
 }
 
-// verifyValue sums a verification count over the run's consumer groups.
-func verifyValue(r *measure.Result, name string) (float64, error) {
-	if len(r.Verification) == 0 {
-		return 0, fmt.Errorf("verify.%s needs consumers: nothing was verified", name)
-	}
-	var n int64
-	for _, v := range r.Verification {
-		c := v.Counts
-		switch name {
-		case "failures":
-			n += v.Failures
-		case "lost":
-			n += c.Lost
-		case "duplicates":
-			n += c.DuplicateWrites + c.Redeliveries + c.DuplicatesUnclassified
-		case "duplicate_writes":
-			n += c.DuplicateWrites
-		case "redeliveries":
-			n += c.Redeliveries
-		case "unexpected":
-			n += c.Unexpected
-		case "corrupted":
-			n += c.Corrupted
-		case "reordered":
-			n += c.Reordered
-		case "poll_skips":
-			n += c.PollSkips
-		case "nonmonotonic_polls":
-			n += c.NonmonotonicPolls
-		case "aborted_reads":
-			n += c.AbortedReads
-		case "partial_txns":
-			n += c.PartialTxns
-		case "late":
-			n += c.Late
-		default:
-			return 0, fmt.Errorf("unknown metric %q", "verify."+name)
-		}
-	}
-	return float64(n), nil
-}

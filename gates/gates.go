@@ -151,10 +151,10 @@ func Value(r *measure.Result, metric string) (float64, error) {
 		return r.Consume.Throughput, nil
 	}
 	if name, ok := strings.CutPrefix(metric, "verify."); ok {
-		return verifyValue(r, name)
+		return r.VerificationCount(name)
 	}
 	if name, ok := strings.CutPrefix(metric, "schema."); ok {
-		return schemaValue(r, name)
+		return r.SchemaCount(name)
 	}
 	hist, stat, ok := splitLatency(metric)
 	if !ok {
@@ -218,67 +218,4 @@ func Format(u scenarios.Unit, v float64) string {
 	return fmt.Sprintf("%g", v)
 }
 
-// schemaValue is a count of the run's schema report.
-func schemaValue(r *measure.Result, name string) (float64, error) {
-	s := r.Schemas
-	if s == nil {
-		return 0, fmt.Errorf("schema.%s needs a data set with a schema", name)
-	}
-	switch name {
-	case "incompatible":
-		return float64(s.Incompatible), nil
-	case "decode_errors", "lossy":
-		if len(s.Decoding) == 0 {
-			return 0, fmt.Errorf("schema.%s needs a consumer of a topic written with a schema", name)
-		}
-		if name == "lossy" {
-			return float64(s.Lossy), nil
-		}
-		return float64(s.DecodeErrors), nil
-	}
-	return 0, fmt.Errorf("unknown metric %q", "schema."+name)
-}
 
-// verifyValue sums a verification count over the run's consumer groups.
-func verifyValue(r *measure.Result, name string) (float64, error) {
-	if len(r.Verification) == 0 {
-		return 0, fmt.Errorf("verify.%s needs consumers: nothing was verified", name)
-	}
-	var n int64
-	for _, v := range r.Verification {
-		c := v.Counts
-		switch name {
-		case "failures":
-			n += v.Failures
-		case "lost":
-			n += c.Lost
-		case "duplicates":
-			n += c.DuplicateWrites + c.Redeliveries + c.DuplicatesUnclassified
-		case "duplicate_writes":
-			n += c.DuplicateWrites
-		case "redeliveries":
-			n += c.Redeliveries
-		case "unexpected":
-			n += c.Unexpected
-		case "corrupted":
-			n += c.Corrupted
-		case "reordered":
-			n += c.Reordered
-		case "poll_skips":
-			n += c.PollSkips
-		case "nonmonotonic_polls":
-			n += c.NonmonotonicPolls
-		case "aborted_reads":
-			n += c.AbortedReads
-		case "partial_txns":
-			n += c.PartialTxns
-		case "late":
-			n += c.Late
-		case "key_reordered":
-			n += c.KeyReordered
-		default:
-			return 0, fmt.Errorf("unknown metric %q", "verify."+name)
-		}
-	}
-	return float64(n), nil
-}
