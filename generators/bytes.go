@@ -99,6 +99,20 @@ func makePool(seed uint64) []byte {
 
 // appendBytes appends a random value: a run of the pool starting at a
 // random offset, wrapping around for values longer than the pool.
+// sharedBytes returns the next bytes value as a slice of the pool, when it
+// does not wrap around the pool's end (it then draws exactly what
+// appendBytes would, so that both give the same sequence).
+func (g *Generator) sharedBytes() ([]byte, bool) {
+	st := g.vsrc
+	n := g.nextSize()
+	off := int(g.vsrc.UintN(poolSize))
+	if n <= poolSize-off {
+		return g.pool[off : off+n : off+n], true
+	}
+	g.vsrc = st // undo: appendBytes draws again
+	return nil, false
+}
+
 func (g *Generator) appendBytes(dst []byte) []byte {
 	n := g.nextSize()
 	off := int(g.vsrc.UintN(poolSize))

@@ -133,6 +133,21 @@ func New(d *scenarios.Data, seed, stream uint64) (*Generator, error) {
 // state (buffers reused, keys already seen) it does not allocate for the
 // built-in field kinds.
 func (g *Generator) Next(keyDst, valDst []byte) (key, value []byte) {
+	key, value, _ = g.next(keyDst, valDst, false)
+	return key, value
+}
+
+// NextShared is Next, except that a bytes value may be a slice of the
+// generator's random pool instead of a copy in valDst: then shared is true,
+// value must not be modified, and it stays valid as long as the generator.
+// It spares a copy per record for callers that only read values (a
+// producer hands them to the client), and the pool's bytes stay warm in the
+// cache. JSON values are always made in valDst.
+func (g *Generator) NextShared(keyDst, valDst []byte) (key, value []byte, shared bool) {
+	return g.next(keyDst, valDst, true)
+}
+
+func (g *Generator) next(keyDst, valDst []byte, share bool) (key, value []byte, shared bool) {
 	var keyJSON []byte
 	if g.dist != scenarios.KeyNone {
 		i := g.nextKeyIndex()
@@ -148,11 +163,16 @@ func (g *Generator) Next(keyDst, valDst []byte) (key, value []byte) {
 		}
 	}
 	if g.format == scenarios.FormatBytes {
-		return key, g.appendBytes(valDst)
+		if share {
+			if v, ok := g.sharedBytes(); ok {
+				return key, v, true
+			}
+		}
+		return key, g.appendBytes(valDst), false
 	}
 	g.c.keyJSON = keyJSON
 	if g.timed {
 		g.c.now = time.Now()
 	}
-	return key, appendNode(valDst, g.root, &g.c)
+	return key, appendNode(valDst, g.root, &g.c), false
 }

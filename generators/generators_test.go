@@ -942,3 +942,43 @@ func TestErrorPosition(t *testing.T) {
 		t.Fatalf("error %v, want it to start with the inner field's position and path", err)
 	}
 }
+
+// TestNextShared: NextShared gives the same keys and values as Next, for
+// fixed and random sizes, also across the pool's end (then copied).
+func TestNextShared(t *testing.T) {
+	for _, sd := range []scenarios.SizeDist{
+		{Kind: scenarios.SizeFixed, Fixed: 100},
+		{Kind: scenarios.SizeUniform, Min: 1, Max: 600 << 10},
+		{Kind: scenarios.SizeNormal, Mean: 2000, Stddev: 500, Min: 1, Max: 10000},
+	} {
+		d := &scenarios.Data{Name: "b", Format: scenarios.FormatBytes, Size: sd,
+			Key: scenarios.Key{Distribution: scenarios.KeyUniform, Cardinality: 50}}
+		a, err := New(d, 7, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := New(d, 7, 1)
+		sharedSeen, copied := 0, 0
+		for i := range 2000 {
+			k1, v1 := a.Next(nil, nil)
+			k2, v2, shared := b.NextShared(nil, nil)
+			if !bytes.Equal(k1, k2) || !bytes.Equal(v1, v2) {
+				t.Fatalf("%+v: record %d differs", sd, i)
+			}
+			if shared {
+				sharedSeen++
+				if cap(v2) != len(v2) {
+					t.Fatalf("a shared value can be appended to in place: len %d cap %d", len(v2), cap(v2))
+				}
+			} else {
+				copied++
+			}
+		}
+		if sharedSeen == 0 {
+			t.Errorf("%+v: no value was shared", sd)
+		}
+		if sd.Kind == scenarios.SizeUniform && copied == 0 {
+			t.Errorf("%+v: no value wrapped around the pool", sd)
+		}
+	}
+}

@@ -236,12 +236,20 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 		}
 
 		o := p.pool.Get().(*outRecord)
-		o.keyBuf, o.valBuf = p.gen.Next(o.keyBuf[:0], o.valBuf[:0])
+		// A bytes value may be a read-only slice of the generator's pool:
+		// no copy, and the bytes franz-go reads later are warm.
+		var val []byte
+		var shared bool
+		o.keyBuf, val, shared = p.gen.NextShared(o.keyBuf[:0], o.valBuf[:0])
+		if !shared {
+			o.valBuf = val
+		}
 		if ps := p.schema; ps != nil {
 			if !p.schemaValue(o, ps, start) {
 				p.pool.Put(o)
 				return
 			}
+			val = o.valBuf
 		}
 		now := clk.now()
 		if p.unlimited {
@@ -265,13 +273,13 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 			Seq:      seq,
 			Intended: intended,
 			Sent:     now,
-			Checksum: recordid.Checksum(o.valBuf),
+			Checksum: recordid.Checksum(val),
 		}
 		seq++
-		value, headers := o.valBuf, o.headers[:1]
+		value, headers := val, o.headers[:1]
 		if pp := p.pipe; pp != nil {
 			var keyHeader []byte
-			value, keyHeader = pp.Record(o.keyBuf, o.valBuf, &id, &o.pipeBuf, &o.keySum)
+			value, keyHeader = pp.Record(o.keyBuf, val, &id, &o.pipeBuf, &o.keySum)
 			if keyHeader != nil {
 				o.headers[1] = kgo.RecordHeader{Key: recordmatch.KeyChecksumHeader, Value: keyHeader}
 				headers = o.headers[:2]
