@@ -190,4 +190,3 @@ func (m metric) value(r *measure.Result) (float64, error) {
 	v, _ := l.Stat(m.stat.name)
 	return v, nil
 }
-

@@ -217,5 +217,3 @@ func Format(u scenarios.Unit, v float64) string {
 	}
 	return fmt.Sprintf("%g", v)
 }
-
-
