@@ -130,6 +130,8 @@ func Markdown(w io.Writer, r *measure.Result) error {
 		}
 	}
 
+	writeMarkdownSchemas(&b, r)
+
 	if len(r.Disruptions) > 0 {
 		b.WriteString("\n### Disruptions\n\nIntervals with failed records, throughput below half the target, or a produce p99 spike:\n\n")
 		for _, d := range r.Disruptions {

@@ -64,3 +64,42 @@ func writeSchemas(b *strings.Builder, r *measure.Result) {
 		}
 	}
 }
+
+// writeMarkdownSchemas renders the Schemas section of the Markdown summary.
+func writeMarkdownSchemas(b *strings.Builder, r *measure.Result) {
+	s := r.Schemas
+	if s == nil {
+		return
+	}
+	fmt.Fprintf(b, "\n### Schemas\n\n%s\n\n", mdText(s.Registry))
+	for _, u := range s.Subjects {
+		var vs []string
+		for _, v := range u.Versions {
+			vs = append(vs, fmt.Sprintf("v%d (id %d, %s) from %.1fs", v.Version, v.ID, mdCode(v.Source), v.FromS))
+		}
+		fmt.Fprintf(b, "- producer %s, subject %s (%s): %s\n", mdCode(u.Producer), mdCode(u.Subject), u.Format, strings.Join(vs, "; "))
+		if c := u.Change; c != nil {
+			mark, registry := "✅", "accepted by the registry"
+			if !c.Accepted {
+				mark, registry = "❌", "refused by the registry: "+mdText(c.RegistryError)
+			}
+			verdict := "compatible"
+			if !c.Compatible {
+				mark, verdict = "❌", "**incompatible**"
+			}
+			fmt.Fprintf(b, "  - %s change at %.1fs to %s: %s; `kbench schema check` under %s: %s\n",
+				mark, c.AtS, mdCode(c.To), registry, c.Mode, verdict)
+		}
+	}
+	if len(s.Decoding) > 0 {
+		b.WriteString("\n| | group | reader | decoded | decode errors | lossy | with defaults |\n|:-:|---|---|---:|---:|---:|---:|\n")
+		for _, d := range s.Decoding {
+			mark := "✅"
+			if d.Errors > 0 {
+				mark = "❌"
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d | %d |\n", mark, mdCell(d.Group), mdCell(d.Reader),
+				d.Decoded, d.Errors, d.Lossy, d.Defaulted)
+		}
+	}
+}

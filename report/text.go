@@ -63,6 +63,12 @@ func Text(w io.Writer, r *measure.Result) error {
 	for _, k := range kinds {
 		fmt.Fprintf(&b, "  error x%d: %s\n", r.Produce.ErrorKinds[k], k)
 	}
+	for _, p := range r.Producers {
+		if t := p.Transactions; t != nil {
+			fmt.Fprintf(&b, "  transactions of %s: %d committed, %d aborted (%d records), %d in doubt (%d records)\n",
+				p.Name, t.Committed, t.Aborted, t.AbortedRecords, t.InDoubt, t.InDoubtRecords)
+		}
+	}
 
 	b.WriteString("\n")
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
