@@ -45,3 +45,27 @@ func TestSchemasAndTransactions(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLSchemas: the HTML report has the schema tables, escaped.
+func TestHTMLSchemas(t *testing.T) {
+	r := &measure.Result{Scenario: "s", Status: measure.StatusCompleted,
+		Schemas: &measure.SchemaReport{Registry: "registry at http://r:8081",
+			Subjects: []measure.SubjectUse{{Producer: "<p>", Subject: "users-value", Format: "avro",
+				Versions: []measure.RegisteredSchema{{ID: 1, Version: 1, Source: "v1.avsc"}, {ID: 2, Version: 2, Source: "v2.avsc", FromS: 5}},
+				Change:   &measure.SchemaChangeOutcome{AtS: 5, To: "v2.avsc", Mode: "FULL", Accepted: true, Compatible: true}}},
+			Decoding: []measure.SchemaDecoding{{Group: "g", Topic: "users", Reader: "v1.avsc", Decoded: 10, Lossy: 4}}}}
+	var b strings.Builder
+	if err := HTML(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`id="schema-subjects"`, `id="schema-decoding"`, "&lt;p&gt;", "v2 (id 2, <code>v2.avsc</code>) from 5.0s",
+		"kbench under FULL: compatible", `<td class="num">4</td>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<p>") && !strings.Contains(page, "&lt;p&gt;") {
+		t.Error("producer name not escaped")
+	}
+}
