@@ -22,19 +22,20 @@ func writeVerification(b *strings.Builder, r *measure.Result) {
 		return
 	}
 	b.WriteString("\nVERIFICATION (every record of the run, checked by identity)\n")
-	writeVerifications(b, r.Verification)
+	writeVerifications(b, r.Verification, "in "+FindingsFile)
 }
 
 // VerificationText writes verdicts as the text summary shows them: counts,
-// the first findings explained, and what failed.
-func VerificationText(w io.Writer, vs []measure.Verification) error {
+// the first findings explained, and what failed. more says where the
+// findings not shown are, e.g. "in findings.jsonl".
+func VerificationText(w io.Writer, vs []measure.Verification, more string) error {
 	var b strings.Builder
-	writeVerifications(&b, vs)
+	writeVerifications(&b, vs, more)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeVerifications(b *strings.Builder, vs []measure.Verification) {
+func writeVerifications(b *strings.Builder, vs []measure.Verification, more string) {
 	for _, v := range vs {
 		c := v.Counts
 		verdict := "PASS"
@@ -61,8 +62,8 @@ func writeVerifications(b *strings.Builder, vs []measure.Verification) {
 			}
 			fmt.Fprintf(b, "        - %s: %s\n", f.Kind, f.Explanation)
 		}
-		if more := int64(len(v.Findings)-min(len(v.Findings), shownFindings)) + v.FindingsOmitted; more > 0 {
-			fmt.Fprintf(b, "        … and %d more findings in %s\n", more, FindingsFile)
+		if n := int64(len(v.Findings)-min(len(v.Findings), shownFindings)) + v.FindingsOmitted; n > 0 {
+			fmt.Fprintf(b, "        … and %d more findings %s\n", n, more)
 		}
 		if v.Failures > 0 && !v.Partial {
 			fmt.Fprintf(b, "        fails the run: %s\n", v.Policy)

@@ -89,7 +89,11 @@ func verifyAction(c *cli.Context) error {
 		}
 		for _, run := range res.Runs {
 			fmt.Fprintf(out, "run %s:\n", run.RunID)
-			if err := report.VerificationText(out, []measure.Verification{run.Verification}); err != nil {
+			more := "(write them all with --findings FILE)"
+			if c.String("findings") != "" {
+				more = "in " + c.String("findings")
+			}
+			if err := report.VerificationText(out, []measure.Verification{run.Verification}, more); err != nil {
 				return err
 			}
 		}
