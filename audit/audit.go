@@ -156,7 +156,7 @@ func Audit(ctx context.Context, opts Options) (*Result, error) {
 		res.Input, res.Output = pl.Input, pl.Output
 		// The input is what to expect: a record of an aborted input
 		// transaction in the output is unexpected.
-		n, partial, err := a.read(ctx, adm, pl.Input, false, func(rec *kgo.Record) {
+		n, partial, err := a.read(ctx, adm, pl.Input, !opts.ReadUncommitted, func(rec *kgo.Record) {
 			id, ok := headerID(rec)
 			if !ok {
 				return
@@ -173,8 +173,10 @@ func Audit(ctx context.Context, opts Options) (*Result, error) {
 		n, partial, err = a.read(ctx, adm, pl.Output, !opts.ReadUncommitted, func(rec *kgo.Record) {
 			id, sum, ok := match.Identify(rec)
 			if ok {
-				if st := a.run(id.RunID); st != nil {
+				if st := a.run(id.RunID); st != nil && rec.Key != nil {
 					st.v.ConsumedKey(a.ref, rec.Partition, rec.Offset, id, sum, recordmatch.KeyHash(rec.Key), rec.Timestamp.UnixNano())
+				} else if st != nil {
+					st.v.Consumed(a.ref, rec.Partition, rec.Offset, id, sum, rec.Timestamp.UnixNano())
 				}
 				return
 			}

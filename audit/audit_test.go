@@ -196,3 +196,45 @@ func TestAuditAfterRun(t *testing.T) {
 		t.Error("no error for a missing topic")
 	}
 }
+
+// TestPipelineAuditAbortedInput: records of an aborted input transaction
+// are not expected in the output (the input is read committed), and
+// keyless records are not checked for key order.
+func TestPipelineAuditAbortedInput(t *testing.T) {
+	t.Parallel()
+	brokers := embedded(t, "in", "out")
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.TransactionalID("audit-test"),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx := context.Background()
+	for txn, commit := range []kgo.TransactionEndTry{kgo.TryCommit, kgo.TryAbort} {
+		if err := cl.BeginTransaction(); err != nil {
+			t.Fatal(err)
+		}
+		for q := range uint64(10) {
+			if err := cl.ProduceSync(ctx, record("in", uint64(txn)*10+q, false)).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := cl.EndTransaction(ctx, commit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out []*kgo.Record
+	for q := range uint64(10) {
+		out = append(out, record("out", q, false))
+	}
+	produce(t, brokers, out...)
+	pl := &scenarios.Pipeline{Input: "in", Output: "out", Match: scenarios.Match{Header: true}, Expect: scenarios.ExactlyOnce}
+	res, err := Audit(ctx, Options{Brokers: brokers, Pipeline: pl, Idle: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Runs[0].Verification.Counts
+	if res.InputRecords != 10 || c.Acked != 10 || c.Lost != 0 || c.KeyReordered != 0 || res.Failures() != 0 {
+		t.Fatalf("input %d records; counts %+v; failures %d", res.InputRecords, c, res.Failures())
+	}
+}

@@ -192,7 +192,12 @@ func (c *consumerInstance) consumedOutput(shard *measure.ConsumerShard, session 
 		return
 	}
 	if c.vrec != nil {
-		c.vrec.ConsumedKey(session, rec.Partition, rec.Offset, id, sum, recordmatch.KeyHash(rec.Key), now)
+		if rec.Key == nil {
+			// No key, no key order to keep.
+			c.vrec.Consumed(session, rec.Partition, rec.Offset, id, sum, now)
+		} else {
+			c.vrec.ConsumedKey(session, rec.Partition, rec.Offset, id, sum, recordmatch.KeyHash(rec.Key), now)
+		}
 	}
 	if id.RunID == c.runID {
 		shard.Consumed(id.Intended, id.Sent, now, len(rec.Key)+len(rec.Value))

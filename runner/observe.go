@@ -49,7 +49,7 @@ func newObservation(r *run, kind measure.ClusterKind) *observation {
 	}
 	return &observation{
 		obs: r.opts.Observer,
-		red: newRedactor(r.sc.Cluster),
+		red: scenarioRedactor(r.sc),
 		id: measure.RunIdentity{Scenario: r.sc.Name, RunID: strconv.FormatUint(r.runID, 16),
 			KbenchVersion: r.opts.Version, ClusterKind: kind, Duration: r.sc.Duration, Warmup: r.sc.Warmup},
 		stage: measure.PhaseStarting,
@@ -156,7 +156,7 @@ func (o *observation) publish() {
 // snapshot removes the password from every name in s: a scenario could
 // name a topic or a group after it.
 func (r redactor) snapshot(s *measure.Snapshot) {
-	if r.password == "" {
+	if len(r.passwords) == 0 {
 		return
 	}
 	s.Run.Scenario = r.string(s.Run.Scenario)
@@ -191,5 +191,5 @@ func (r *run) clientName(id string) string {
 	}
 	n := r.clients[role]
 	r.clients[role]++
-	return newRedactor(r.sc.Cluster).string(role + "#" + strconv.Itoa(n))
+	return scenarioRedactor(r.sc).string(role + "#" + strconv.Itoa(n))
 }

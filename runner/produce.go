@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"sync/atomic"
 	"fmt"
 	"math"
 	"sync"
@@ -55,6 +56,10 @@ type producerInstance struct {
 	schemas *schemaRun
 	// fatal is why the producer stopped early (a value it could not make).
 	fatal error
+	// inflight counts records handed to the client whose promise has not
+	// returned: franz-go's BufferedProduceRecords leaves out records that
+	// fail before they are buffered, whose promises may still run.
+	inflight atomic.Int64
 }
 
 // outRecord is a record in flight. Records are pooled: after the promise
@@ -99,13 +104,14 @@ func (o *outRecord) done(_ *kgo.Record, err error) {
 		}
 	}
 	p.pool.Put(o)
+	p.inflight.Add(-1)
 }
 
 // waitInflight waits, at most max, until every produced record's promise
-// has run: franz-go counts a record as buffered until its promise returns.
+// has run.
 func (p *producerInstance) waitInflight(max time.Duration) {
 	deadline := time.Now().Add(max)
-	for p.cl.BufferedProduceRecords() > 0 && time.Now().Before(deadline) {
+	for (p.inflight.Load() > 0 || p.cl.BufferedProduceRecords() > 0) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 }
@@ -209,8 +215,15 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 	var seq uint64
 	deadlineNs := clk.at(deadline)
 	if p.txn != nil {
-		// The last transaction ends with the run, also when interrupted.
-		defer p.endTxn()
+		// The last transaction ends with the run; when interrupted, within
+		// the few seconds an interrupted run allows.
+		defer func() {
+			limit := txnEndTimeout
+			if ctx.Err() != nil {
+				limit = flushOnInterrupt
+			}
+			p.endTxn(limit)
+		}()
 	}
 	for {
 		// Checking every record would cost more than the check is worth;
@@ -291,11 +304,12 @@ func (p *producerInstance) run(ctx context.Context, start, deadline time.Time) {
 		o.rec = kgo.Record{Topic: topic, Key: o.keyBuf, Value: value, Headers: headers,
 			Timestamp: time.Unix(0, now)}
 		tally.Sent(p.shard, intended, now)
+		p.inflight.Add(1)
 		p.cl.Produce(ctx, &o.rec, o.promise)
 		if t := p.txn; t != nil {
 			t.n++
 			if t.n >= t.per {
-				p.endTxn()
+				p.endTxn(txnEndTimeout)
 			}
 		}
 	}

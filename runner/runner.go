@@ -104,7 +104,7 @@ const flushOnInterrupt = 5 * time.Second
 // The scenario's warnings (sc.Warnings) go to opts.Logf first. The SASL
 // password appears in no error, log line or result.
 func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Result, error) {
-	red := newRedactor(sc.Cluster)
+	red := scenarioRedactor(sc)
 	logf := func(string, ...any) {}
 	if opts.Logf != nil {
 		logf = red.logf(opts.Logf)
@@ -120,6 +120,18 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*measure.Re
 	if res != nil {
 		for i, n := range res.Notes {
 			res.Notes[i] = red.string(n)
+		}
+		if s := res.Schemas; s != nil {
+			for i := range s.Subjects {
+				if c := s.Subjects[i].Change; c != nil {
+					c.RegistryError = red.string(c.RegistryError)
+				}
+			}
+			for i := range s.Decoding {
+				for j, e := range s.Decoding[i].FirstErrors {
+					s.Decoding[i].FirstErrors[j] = red.string(e)
+				}
+			}
 		}
 	}
 	return res, red.error(err)
@@ -799,6 +811,14 @@ func (r *run) flushProducers(producers []*producerInstance, interrupted bool) []
 			}
 			p.waitInflight(flushOnInterrupt)
 			p.flushAcks()
+			if p.inflight.Load() == 0 {
+				// No promise runs any more: hand the verifiers the last
+				// acknowledgements now, so the drain can tell when every
+				// acknowledged record was delivered.
+				for _, rec := range p.recorders() {
+					rec.Flush()
+				}
+			}
 		}()
 	}
 	wg.Wait()

@@ -188,16 +188,34 @@ func connectErr(brokers []string, c scenarios.Cluster, err error) *Error {
 	return setupErr(hint, "cannot reach the Kafka cluster at %s: %v", at, err)
 }
 
-// redactor keeps the SASL password out of everything a run shows: errors,
-// log lines, result notes. Nothing kbench writes holds it; this is the last
-// line of defence against a library message that would.
-type redactor struct{ password string }
+// redactor keeps the SASL and Schema Registry passwords out of everything a
+// run shows: errors, log lines, result notes. Nothing kbench writes holds
+// them; this is the last line of defence against a library message that
+// would.
+type redactor struct{ passwords []string }
 
-func newRedactor(c scenarios.Cluster) redactor {
-	if c.SASL == nil {
-		return redactor{}
+// newRedactor returns the redactor of cluster c's SASL password and the
+// extra secrets given (empty ones are ignored).
+func newRedactor(c scenarios.Cluster, extra ...string) redactor {
+	var r redactor
+	if c.SASL != nil && c.SASL.Password != "" {
+		r.passwords = append(r.passwords, c.SASL.Password)
 	}
-	return redactor{password: c.SASL.Password}
+	for _, s := range extra {
+		if s != "" {
+			r.passwords = append(r.passwords, s)
+		}
+	}
+	return r
+}
+
+// scenarioRedactor is newRedactor with every secret of the scenario.
+func scenarioRedactor(sc *scenarios.Scenario) redactor {
+	var extra []string
+	if reg := sc.SchemaRegistry; reg != nil {
+		extra = append(extra, reg.Password)
+	}
+	return newRedactor(sc.Cluster, extra...)
 }
 
 // minSecret: shorter passwords are replaced only where quoted, since
@@ -205,19 +223,20 @@ func newRedactor(c scenarios.Cluster) redactor {
 const minSecret = 3
 
 func (r redactor) string(s string) string {
-	switch {
-	case r.password == "":
-		return s
-	case len(r.password) < minSecret:
-		return strings.ReplaceAll(s, strconv.Quote(r.password), `"[password]"`)
+	for _, p := range r.passwords {
+		if len(p) < minSecret {
+			s = strings.ReplaceAll(s, strconv.Quote(p), `"[password]"`)
+		} else {
+			s = strings.ReplaceAll(s, p, "[password]")
+		}
 	}
-	return strings.ReplaceAll(s, r.password, "[password]")
+	return s
 }
 
 // error returns err, or an error of the same text without the password
 // (an *Error keeps its hint) if err shows it.
 func (r redactor) error(err error) error {
-	if err == nil || r.password == "" || r.string(err.Error()) == err.Error() {
+	if err == nil || len(r.passwords) == 0 || r.string(err.Error()) == err.Error() {
 		return err
 	}
 	var re *Error
@@ -229,7 +248,7 @@ func (r redactor) error(err error) error {
 
 // logf wraps a Logf so that its lines do not show the password.
 func (r redactor) logf(logf func(string, ...any)) func(string, ...any) {
-	if r.password == "" {
+	if len(r.passwords) == 0 {
 		return logf
 	}
 	return func(format string, args ...any) {

@@ -73,34 +73,48 @@ func (p *producerInstance) beginTxn(seq uint64) bool {
 
 // endTxn flushes the open transaction's records and commits it (or aborts
 // it, when chosen to or when a record failed), then tells the verifiers
-// and the collector how it ended.
-func (p *producerInstance) endTxn() {
+// and the collector how it ended. Each step (flush, end, abort retry) may
+// take up to limit.
+func (p *producerInstance) endTxn(limit time.Duration) {
 	t := p.txn
 	if !t.open {
 		return
 	}
 	t.open = false
 	last := t.first + uint64(t.n) - 1
-	ctx, cancel := context.WithTimeout(context.Background(), txnEndTimeout)
-	defer cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	err := p.cl.Flush(ctx)
-	abort := t.abort || t.failed.Load()
+	// Records that failed before franz-go buffered them are not flushed:
+	// wait for their promises too, so that every outcome is known.
+	for err == nil && p.inflight.Load() > 0 && ctx.Err() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	flushed := err == nil && p.inflight.Load() == 0
+	abort := t.abort || t.failed.Load() || !flushed
 	outcome := measure.TxnCommitted
 	if abort {
 		outcome = measure.TxnAborted
 	}
-	if err == nil {
+	if flushed {
+		ctx, cancel := context.WithTimeout(context.Background(), limit)
 		how := kgo.TryCommit
 		if abort {
 			how = kgo.TryAbort
 		}
 		err = p.cl.EndTransaction(ctx, how)
+		cancel()
+	} else if err == nil {
+		err = errors.New("records of the transaction were still in flight")
 	}
 	if err != nil {
 		// Retry as an abort, as franz-go documents. The transaction did
-		// not commit if the commit was not attempted or the broker made
-		// it abortable; otherwise its outcome is unknown.
-		notAttempted := errors.Is(err, kerr.OperationNotAttempted) || errors.Is(err, kerr.TransactionAbortable)
+		// not commit if the commit was not attempted (a flush that did
+		// not finish, a producer id error) or the broker made it
+		// abortable; otherwise its outcome is unknown.
+		notAttempted := !flushed || errors.Is(err, kerr.OperationNotAttempted) || errors.Is(err, kerr.TransactionAbortable)
+		ctx, cancel := context.WithTimeout(context.Background(), limit)
+		defer cancel()
 		_ = p.cl.AbortBufferedRecords(ctx)
 		aerr := p.cl.EndTransaction(ctx, kgo.TryAbort)
 		switch {

@@ -135,8 +135,13 @@ func (c *checker) schemaUse(s *Scenario) {
 	if r := s.SchemaRegistry; r != nil {
 		if r.URL != "" {
 			u, err := url.Parse(r.URL)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				c.add("schema_registry.url", "write e.g. http://localhost:8081", "schema_registry.url %q is not an http(s) URL", r.URL)
+			switch {
+			case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+				c.add("schema_registry.url", "write e.g. http://localhost:8081", "schema_registry.url is not an http(s) URL")
+			case u.User != nil:
+				// Not the URL in the message: it holds the credentials.
+				c.add("schema_registry.url", `give them as username and password: "${REGISTRY_PASSWORD}"`,
+					"schema_registry.url must not hold credentials")
 			}
 			if r.Compatibility != "" {
 				c.add("schema_registry.compatibility", "set the level on your registry; this sets the embedded one's",

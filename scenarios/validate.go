@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -700,6 +701,12 @@ func (c *checker) producers(s *Scenario, dataNames []string) {
 		}
 		if t := pr.Transactions; t != nil {
 			c.transactions(pr, t, p+".transactions")
+			for j := range i {
+				if o := s.Producers[j].Transactions; o != nil && o.ID == t.ID {
+					c.add(p+".transactions.transactional_id", "give each transactional producer its own transactional_id",
+						"producers %q and %q share transactional_id %q: they would fence each other", s.Producers[j].Name, pr.Name, t.ID)
+				}
+			}
 		}
 	}
 }
@@ -724,8 +731,8 @@ func (c *checker) transactions(pr *Producer, t *Transactions, p string) {
 	if strings.TrimSpace(t.ID) == "" {
 		c.add(p+".transactional_id", "", "transactional_id must not be empty")
 	}
-	if t.Timeout < 0 {
-		c.add(p+".timeout", "", "timeout must not be negative")
+	if t.Timeout != 0 && t.Timeout < time.Second {
+		c.add(p+".timeout", "", "timeout must be at least 1s")
 	}
 }
 
@@ -776,9 +783,13 @@ func (c *checker) pipeline(s *Scenario) {
 			continue
 		}
 		pp := indexPath("producers", i)
-		if d.Format != FormatJSON {
-			c.add("pipeline.match", "use match: header, or JSON data",
-				"match %s needs JSON values, but producer %q writes %s data %q", pl.Match, pr.Name, d.Format, d.Name)
+		if d.Format != FormatJSON || d.Schema != nil {
+			what := string(d.Format)
+			if d.Schema != nil {
+				what += " (wire-format, with a schema)"
+			}
+			c.add("pipeline.match", "use match: header, or JSON data built from fields",
+				"match %s needs plain JSON values, but producer %q writes %s data %q", pl.Match, pr.Name, what, d.Name)
 			continue
 		}
 		for _, f := range d.Fields {
@@ -790,6 +801,14 @@ func (c *checker) pipeline(s *Scenario) {
 	}
 	if writers == 0 {
 		c.add("pipeline.input", "add a producer with topic: "+pl.Input, "no producer writes the pipeline's input topic %q", pl.Input)
+	}
+	if pl.Ordered {
+		for _, pr := range s.Producers {
+			if d := s.DataByName(pr.Data); pr.Topic == pl.Input && d != nil && d.Key.Distribution == KeyNone {
+				c.add("pipeline.ordered", "give data set "+strconv.Quote(d.Name)+" keys (key: { distribution: uniform, cardinality: 1000 })",
+					"ordered checks the order of each key's records, but producer %q writes records without keys", pr.Name)
+			}
+		}
 	}
 	if pl.SameValue && len(pl.Match.JSONPath) > 0 {
 		c.add("pipeline.same_value", "use match: header to check values, or leave same_value out",

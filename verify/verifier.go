@@ -330,6 +330,9 @@ func (v *Verifier) Acked(stream uint32, seq uint64, partition int32, offset int6
 	if !s.acked.Add(seq) {
 		return
 	}
+	if s.seen.Contains(seq) {
+		v.delivered.Add(1) // delivered before its acknowledgement
+	}
 	if offset < 0 || partition < 0 {
 		return
 	}
@@ -526,7 +529,9 @@ func (v *Verifier) consumed(c ConsumerRef, partition int32, offset int64, id rec
 	switch {
 	case s.seen.Add(q):
 		first = true
-		v.delivered.Add(1)
+		if s.acked.Contains(q) {
+			v.delivered.Add(1)
+		}
 		v.firstSighting(p, s, c, offset, &id, consumedAt)
 	case newOff:
 		v.c.DuplicateWrites++
@@ -553,9 +558,11 @@ func (v *Verifier) consumed(c ConsumerRef, partition int32, offset int64, id rec
 	return first
 }
 
-// Delivered returns how many distinct records of the run consumers have
-// delivered so far, as far as the events applied up to now tell (a
-// Recorder's events count once it flushes). Safe for concurrent use, also
+// Delivered returns how many distinct acknowledged records of the run
+// consumers have delivered so far, as far as the events applied up to now
+// tell (a Recorder's events count once it flushes): failed records that
+// were written after all do not count, so it can be compared with the
+// number acknowledged. Safe for concurrent use, also
 // while the Verifier is fed.
 func (v *Verifier) Delivered() int64 { return v.delivered.Load() }
 

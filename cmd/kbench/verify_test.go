@@ -87,6 +87,7 @@ func TestVerifyCommand(t *testing.T) {
 		{"verify", "--brokers", brokers, "--topic", "events", "--output", "b"},
 		{"verify", "--brokers", brokers, "--topic", "events", "--run-id", "xyz"},
 		{"verify", "--brokers", brokers, "--input", "a", "--output", "b", "--match", "$.id"},
+		{"verify", "--brokers", brokers, "--topic", "events", "--ordered"},
 	} {
 		if code, _, errOut := kbench(t, args...); code != exitInvalid || errOut == "" {
 			t.Errorf("%q: exit %d, want %d with a message (%s)", args, code, exitInvalid, errOut)
