@@ -2,10 +2,10 @@ package runner
 
 import (
 	"context"
-	"sync/atomic"
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
